@@ -18,6 +18,8 @@ const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true, int64AsTyp
 
 function toPlain(v: unknown): unknown {
   if (v instanceof PyFloat) return v.value;
+  // msgpackr writes integers beyond 32 bits as float64; msgpack-python writes int64/uint64.
+  if (typeof v === 'number' && Number.isInteger(v) && Math.abs(v) >= 2 ** 32) return BigInt(v);
   if (Array.isArray(v)) return v.map(toPlain);
   if (v && typeof v === 'object' && !Buffer.isBuffer(v) && !(v instanceof Uint8Array)) {
     if (v instanceof Map) {

@@ -1,0 +1,71 @@
+/**
+ * Entry point of one master request worker thread (`worker_threads`, Salt's MWorker).
+ * It owns a RequestHandler and answers the main thread's messages in order of arrival.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { KeyStore } from '../../pki/keystore.js';
+import { LocalJobCache } from '../../jobs/local_cache.js';
+import type { Logger } from '../../log/logger.js';
+import type { FromWorker, ToWorker, WorkerInit } from './messages.js';
+import { RequestHandler } from './request_handler.js';
+
+if (!parentPort) throw new Error('worker.ts must run as a worker thread');
+const port = parentPort;
+const init = workerData as WorkerInit;
+
+function post(msg: FromWorker): void {
+  port.postMessage(msg);
+}
+
+/** Worker logs travel to the main thread, which owns the log file. */
+const log: Logger = {
+  trace() {},
+  debug: (msg) => post({ type: 'log', level: 'debug', msg }),
+  info: (msg) => post({ type: 'log', level: 'info', msg }),
+  warn: (msg) => post({ type: 'log', level: 'warn', msg }),
+  error: (msg) => post({ type: 'log', level: 'error', msg }),
+  critical: (msg) => post({ type: 'log', level: 'error', msg }),
+  child: () => log,
+};
+
+const opts = init.opts;
+const keys = new KeyStore({ pkiDir: String(opts.pki_dir), cachedir: String(opts.cachedir), hashType: String(opts.hash_type ?? 'sha256') });
+const jobs = new LocalJobCache({
+  cachedir: String(opts.cachedir),
+  hashType: String(opts.hash_type ?? 'sha256'),
+  keepJobsSeconds: Number(opts.keep_jobs_seconds ?? 86400),
+});
+const handler = new RequestHandler(init, { keys, jobs, log });
+
+function toBuffer(u: Uint8Array): Buffer {
+  return Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+}
+
+port.on('message', (msg: ToWorker) => {
+  switch (msg.type) {
+    case 'request':
+      handler.handle(toBuffer(msg.body)).then(
+        (result) => post({ type: 'result', seq: msg.seq, result }),
+        (err: Error) => post({ type: 'failed', seq: msg.seq, error: err.message }),
+      );
+      break;
+    case 'wrapPublish':
+      try {
+        post({ type: 'wrapped', seq: msg.seq, frame: handler.wrapPublish(msg.load) });
+      } catch (err) {
+        post({ type: 'failed', seq: msg.seq, error: (err as Error).message });
+      }
+      break;
+    case 'aes':
+      handler.setAesKey(msg.key);
+      break;
+    case 'session':
+      handler.setSession(msg.id, msg.key);
+      break;
+    case 'keysChanged':
+      handler.keysChanged();
+      break;
+  }
+});
+
+post({ type: 'ready' });

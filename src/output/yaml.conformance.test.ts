@@ -1,0 +1,4 @@
+/** Replays the real-Salt cases of output/yaml.json: the outputter's text must match byte for byte. */
+import { replayOutputCases } from './_replay.js';
+
+replayOutputCases('yaml.json');

@@ -1,0 +1,75 @@
+/** Small file helpers of the key store: atomic writes with an exact mode, listings that skip dot files. */
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { basename, dirname, join } from 'node:path';
+
+/**
+ * Writes `data` to `path` atomically: a dot-named temp file in the same directory (invisible to
+ * key listings), created with exactly `mode`, fsync'ed, then renamed over `path`. Creates the
+ * parent directory (mode 0700) when missing.
+ */
+export function writeFileAtomic(path: string, data: string | Uint8Array, mode: number): void {
+  const dir = dirname(path);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  // The open mode is filtered by the umask; 0400-style modes stay exact because umask only clears bits.
+  const fd = openSync(tmp, 'wx', mode);
+  try {
+    writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+    fsyncSync(fd);
+  } catch (err) {
+    closeSync(fd);
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* already gone */
+    }
+    throw err;
+  }
+  closeSync(fd);
+  try {
+    renameSync(tmp, path);
+  } catch (err) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* already gone */
+    }
+    throw err;
+  }
+}
+
+/** Python's `sorted(names, key=str.lower)`. */
+export function sortedIgnoreCase(names: Iterable<string>): string[] {
+  return [...names]
+    .map((name, index) => ({ name, key: name.toLowerCase(), index }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.index - b.index))
+    .map((e) => e.name);
+}
+
+/** Names of the non-dot entries of `dir`, or `undefined` when `dir` cannot be listed. */
+export function listDir(dir: string): string[] | undefined {
+  try {
+    return readdirSync(dir).filter((name) => !name.startsWith('.'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when `path` is a regular file (following symlinks). */
+export function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** True when `path` is a directory. */
+export function isDir(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,268 @@
+/**
+ * ZeroMQ sockets for Salt's two channels, bytes in and bytes out. No knowledge of Salt payloads.
+ *
+ * - ReqServer: the master's ROUTER on `ret_port` (4506). Each request is `[routing-id, "", body]`.
+ * - PubServer: the master's PUB on `publish_port` (4505), one frame per publish.
+ * - ReqClient: a REQ socket with one request in flight, a queue, and Salt's recovery rule:
+ *   on timeout the socket is closed and recreated, so a late reply is simply lost.
+ * - SubClient: a SUB socket subscribed to everything.
+ */
+import * as zmq from 'zeromq';
+import { SendQueue } from './send_queue.js';
+import type { Logger } from '../log/logger.js';
+import { nullLogger } from '../log/logger.js';
+
+export interface TcpOptions {
+  /** TCP keepalive on (Salt's `tcp_keepalive`, default True). */
+  keepalive?: boolean;
+  /** Seconds of idle before keepalive probes (`tcp_keepalive_idle`, default 300). */
+  keepaliveIdle?: number;
+}
+
+/** Builds `tcp://host:port`, bracketing IPv6 literals. */
+export function tcpUri(host: string, port: number): string {
+  return host.includes(':') ? `tcp://[${host}]:${port}` : `tcp://${host}:${port}`;
+}
+
+/** Socket options for TCP keepalive (Salt's tcp_keepalive / tcp_keepalive_idle). */
+function keepaliveOptions(tcp: TcpOptions | undefined): { tcpKeepalive?: number; tcpKeepaliveIdle?: number } {
+  if (tcp?.keepalive === false) return {};
+  return tcp?.keepaliveIdle && tcp.keepaliveIdle > 0 ? { tcpKeepalive: 1, tcpKeepaliveIdle: tcp.keepaliveIdle } : { tcpKeepalive: 1 };
+}
+
+export interface ReqServerOptions extends TcpOptions {
+  /** Largest accepted message in bytes; libzmq drops the peer's connection past it. */
+  maxMessageSize?: number;
+  backlog?: number;
+  ipv6?: boolean;
+  logger?: Logger;
+}
+
+/** A request as the ROUTER saw it: reply exactly once through `reply`. */
+export interface IncomingRequest {
+  body: Buffer;
+  reply(body: Buffer): Promise<void>;
+}
+
+export class ReqServer {
+  private readonly router: zmq.Router;
+  private readonly queue: SendQueue;
+  private readonly log: Logger;
+  private closed = false;
+  /** Frames that were not `[id, "", body]`: dropped and counted. */
+  malformed = 0;
+
+  constructor(private readonly opts: ReqServerOptions = {}) {
+    this.log = opts.logger ?? nullLogger;
+    this.router = new zmq.Router({
+      maxMessageSize: opts.maxMessageSize ?? 100 * 1024 * 1024,
+      backlog: opts.backlog ?? 1000,
+      linger: 0,
+      ipv6: opts.ipv6 === true,
+      ...keepaliveOptions(opts),
+    });
+    this.queue = new SendQueue(this.router);
+  }
+
+  async bind(host: string, port: number): Promise<void> {
+    await this.router.bind(tcpUri(host, port));
+  }
+
+  /** Receives requests until closed, calling `handler` for each without awaiting it. */
+  async serve(handler: (req: IncomingRequest) => void): Promise<void> {
+    try {
+      for await (const frames of this.router) {
+        if (frames.length !== 3 || frames[1].length !== 0) {
+          this.malformed++;
+          this.log.warn(`Dropped a request with ${frames.length} frames: expected [id, "", body]`);
+          continue;
+        }
+        const [id, , body] = frames;
+        let answered = false;
+        handler({
+          body,
+          reply: (out: Buffer) => {
+            if (answered || this.closed) return Promise.resolve();
+            answered = true;
+            return this.queue.send([id, Buffer.alloc(0), out]).catch((err: Error) => {
+              this.log.warn(`Could not send a reply: ${err.message}`);
+            });
+          },
+        });
+      }
+    } catch (err) {
+      if (!this.closed) throw err;
+    }
+  }
+
+  close(): void {
+    this.closed = true;
+    this.router.close();
+  }
+}
+
+export interface PubServerOptions extends TcpOptions {
+  /** Messages queued per subscriber before libzmq drops (`pub_hwm`, default 1000). */
+  hwm?: number;
+  backlog?: number;
+  ipv6?: boolean;
+  logger?: Logger;
+}
+
+export class PubServer {
+  private readonly pub: zmq.Publisher;
+  private readonly queue: SendQueue;
+
+  constructor(opts: PubServerOptions = {}) {
+    this.pub = new zmq.Publisher({
+      sendHighWaterMark: opts.hwm ?? 1000,
+      backlog: opts.backlog ?? 1000,
+      linger: 0,
+      heartbeatInterval: 10_000,
+      heartbeatTimeout: 60_000,
+      ipv6: opts.ipv6 === true,
+      ...keepaliveOptions(opts),
+    });
+    this.queue = new SendQueue(this.pub);
+  }
+
+  async bind(host: string, port: number): Promise<void> {
+    await this.pub.bind(tcpUri(host, port));
+  }
+
+  /** Publishes one frame to every subscriber. */
+  publish(frame: Buffer): Promise<void> {
+    return this.queue.send(frame);
+  }
+
+  close(): void {
+    this.pub.close();
+  }
+}
+
+export class RequestTimeoutError extends Error {
+  override name = 'RequestTimeoutError';
+  readonly code = 'ETIMEDOUT';
+}
+
+export interface ReqClientOptions extends TcpOptions {
+  logger?: Logger;
+  ipv6?: boolean;
+  /** libzmq reconnect interval cap in ms (Salt: 5000). */
+  reconnectIntervalMax?: number;
+}
+
+/**
+ * A REQ socket to the master. Requests are serialised (one in flight, as REQ demands);
+ * a timed-out request closes and recreates the socket.
+ */
+export class ReqClient {
+  private sock: zmq.Request | null = null;
+  private tail: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  constructor(
+    private readonly uri: string,
+    private readonly opts: ReqClientOptions = {},
+  ) {}
+
+  private socket(): zmq.Request {
+    if (!this.sock) {
+      const s = new zmq.Request({
+        linger: 0,
+        reconnectMaxInterval: this.opts.reconnectIntervalMax ?? 5000,
+        ipv6: this.opts.ipv6 === true || this.uri.includes('['),
+        ...keepaliveOptions(this.opts),
+      });
+      s.connect(this.uri);
+      this.sock = s;
+    }
+    return this.sock;
+  }
+
+  private resetSocket(): void {
+    if (this.sock) {
+      this.sock.close();
+      this.sock = null;
+    }
+  }
+
+  /** Sends one request and waits up to `timeoutMs` for its reply. */
+  send(body: Buffer, timeoutMs: number): Promise<Buffer> {
+    const run = async (): Promise<Buffer> => {
+      if (this.closed) throw new Error('request channel closed');
+      const sock = this.socket();
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new RequestTimeoutError(`no reply from ${this.uri} within ${timeoutMs} ms`)), timeoutMs);
+      });
+      try {
+        const exchange = (async () => {
+          await sock.send(body);
+          const [reply] = await sock.receive();
+          return reply;
+        })();
+        exchange.catch(() => undefined);
+        return await Promise.race([exchange, timeout]);
+      } catch (err) {
+        this.resetSocket();
+        throw err;
+      } finally {
+        clearTimeout(timer);
+      }
+    };
+    const result = this.tail.then(run, run);
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+
+  close(): void {
+    this.closed = true;
+    this.resetSocket();
+  }
+}
+
+export interface SubClientOptions extends TcpOptions {
+  /** Salt's `recon_default` / `recon_max` in ms; `recon_randomize` spreads reconnects. */
+  reconDefault?: number;
+  reconMax?: number;
+  reconRandomize?: boolean;
+  identity?: string;
+  ipv6?: boolean;
+}
+
+export class SubClient {
+  private readonly sub: zmq.Subscriber;
+  private closed = false;
+
+  constructor(private readonly uri: string, opts: SubClientOptions = {}) {
+    const reconDefault = opts.reconDefault ?? 1000;
+    const reconMax = opts.reconMax ?? 10000;
+    this.sub = new zmq.Subscriber({
+      reconnectInterval: opts.reconRandomize === false ? reconDefault : reconDefault + Math.floor(Math.random() * reconMax),
+      reconnectMaxInterval: reconMax,
+      linger: 0,
+      ipv6: opts.ipv6 === true || uri.includes('['),
+      ...keepaliveOptions(opts),
+    });
+    this.sub.subscribe();
+  }
+
+  connect(): void {
+    this.sub.connect(this.uri);
+  }
+
+  /** Yields each received message's frames until closed. */
+  async *messages(): AsyncGenerator<Buffer[]> {
+    try {
+      for await (const frames of this.sub) yield frames;
+    } catch (err) {
+      if (!this.closed) throw err;
+    }
+  }
+
+  close(): void {
+    this.closed = true;
+    this.sub.close();
+  }
+}
