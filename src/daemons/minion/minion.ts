@@ -2,7 +2,6 @@
  * The salt-minion daemon: authenticates to the master, listens for publishes on 4505, decides
  * whether each job targets it, runs it concurrently and sends the return on 4506.
  */
-import { createHash } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { Crypticle } from '../../protocol/crypticle.js';
@@ -15,6 +14,7 @@ import { coreGrains } from '../../grains/core.js';
 import type { Logger } from '../../log/logger.js';
 import { AuthRefusedError, loadOrCreateMinionKeys, signIn, type Credentials, type MinionKeys } from './auth.js';
 import { RequestChannel } from './request_channel.js';
+import { PublishReceiver } from './publish_receiver.js';
 import { MinionJobRegistry } from './job_registry.js';
 
 type Opts = Record<string, unknown>;
@@ -47,13 +47,11 @@ export class Minion {
   private authClient!: ReqClient;
   private channel!: RequestChannel;
   private sub!: SubClient;
-  private pubCrypticle!: Crypticle;
   private reauthing: Promise<Credentials> | null = null;
   private grains: Load = {};
   private pillar: Load = {};
   private loader!: Loader;
   private readonly jobs = new MinionJobRegistry();
-  private readonly recentJids: string[] = [];
   private masterHost = '';
   private stopped = false;
 
@@ -128,9 +126,7 @@ export class Minion {
   }
 
   private applyCredentials(creds: Credentials): void {
-    const aesChanged = !this.creds || this.creds.aesKey !== creds.aesKey;
     this.creds = creds;
-    if (aesChanged) this.pubCrypticle = new Crypticle(creds.aesKey);
     this.channel?.updateCredentials(creds);
   }
 
@@ -219,60 +215,31 @@ export class Minion {
   }
 
   private async readPublishes(): Promise<void> {
-    const topic = createHash('sha1').update(this.id).digest('hex');
+    const receiver = new PublishReceiver({
+      id: this.id,
+      requireSignature: this.opts.sign_pub_messages === true,
+      jidQueueHwm: Number(this.opts.minion_jid_queue_hwm ?? 100),
+      credentials: () => this.creds,
+      reauth: () => this.reauth(),
+    });
     for await (const frames of this.sub.messages()) {
       if (this.stopped) return;
-      let frame: Buffer;
-      if (frames.length === 1) frame = frames[0];
-      else if (frames.length === 2 && ['broadcast', topic].includes(frames[0].toString('latin1'))) frame = frames[1];
-      else continue;
       try {
-        await this.onPublish(frame);
+        const data = await receiver.receive(frames);
+        if (data && this.targeted(data)) void this.runJob(data);
       } catch (err) {
         this.log.warn(`Dropped a publish: ${(err as Error).message}`);
       }
     }
   }
 
-  private async onPublish(frame: Buffer): Promise<void> {
-    const env = decodeWire(frame);
-    if (!isMap(env) || env.enc !== 'aes') return;
-    const blob = asBuffer(env.load);
-    if (!blob) return;
-    if (this.opts.sign_pub_messages === true) {
-      const sig = asBuffer(env.sig);
-      const algo = typeof env.sig_algo === 'string' ? env.sig_algo : 'PKCS1v15-SHA1';
-      if (!sig || !verify(this.creds.masterPub, blob, sig, algo)) {
-        this.log.warn('Dropped a publish whose signature does not verify');
-        return;
-      }
-    }
-    let data: unknown;
+  /** The minion-side target check (salt-wire 6.5); a bad expression means "not targeted". */
+  private targeted(data: Load): boolean {
     try {
-      data = this.pubCrypticle.loads(blob);
+      return minionMatches(data as never, { id: this.id, grains: this.grains, pillar: this.pillar, nodegroups: (this.opts.nodegroups as never) ?? {} });
     } catch {
-      // The AES key rotated: sign in again and retry this same publish once.
-      await this.reauth();
-      try {
-        data = this.pubCrypticle.loads(blob);
-      } catch {
-        this.log.warn('Dropped a publish that does not decrypt even after re-authentication');
-        return;
-      }
+      return false;
     }
-    if (!isMap(data) || !('tgt' in data) || !('jid' in data) || !('fun' in data) || !('arg' in data)) return;
-    let targeted = false;
-    try {
-      targeted = minionMatches(data as never, { id: this.id, grains: this.grains, pillar: this.pillar, nodegroups: (this.opts.nodegroups as never) ?? {} });
-    } catch {
-      targeted = false;
-    }
-    if (!targeted) return;
-    const jid = String(data.jid);
-    if (this.recentJids.includes(jid)) return;
-    this.recentJids.push(jid);
-    if (this.recentJids.length > Number(this.opts.minion_jid_queue_hwm ?? 100)) this.recentJids.shift();
-    void this.runJob(data);
   }
 
   /** Runs one job concurrently with the others and sends its return. */
