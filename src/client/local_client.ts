@@ -5,19 +5,16 @@
  * `saltutil.find_job`; those still running the job keep the wait alive for another
  * `gather_job_timeout`.
  */
+import { isMap } from '../protocol/values.js';
 import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { EventClient } from '../events/client.js';
-import { decodeWire, encodeWire } from '../protocol/payload.js';
-import { ReqClient, tcpUri } from '../transport/zeromq.js';
+import type { EventClient } from '../events/client.js';
+import type { ReqClient } from '../transport/zeromq.js';
 
 type Opts = Record<string, unknown>;
 type Load = Record<string, unknown>;
 
-function isMap(v: unknown): v is Load {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !Buffer.isBuffer(v);
-}
 
 /** The master did not answer the publish in time. */
 export class SaltReqTimeoutError extends Error {
@@ -70,6 +67,19 @@ const NO_RESPONSE = (jid: string): string =>
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** The request channel (ZeroMQ's native addon and the wire codec), loaded once on first need. */
+interface Transport {
+  zeromq: typeof import('../transport/zeromq.js');
+  payload: typeof import('../protocol/payload.js');
+}
+
+let transportLoading: Promise<Transport> | null = null;
+
+function loadTransport(): Promise<Transport> {
+  transportLoading ??= Promise.all([import('../transport/zeromq.js'), import('../protocol/payload.js')]).then(([zeromq, payload]) => ({ zeromq, payload }));
+  return transportLoading;
+}
+
 export class LocalClient {
   private event: EventClient | null = null;
   private req: ReqClient | null = null;
@@ -101,7 +111,7 @@ export class LocalClient {
     }
   }
 
-  private masterUri(): string {
+  private masterUri(tcpUri: (host: string, port: number) => string): string {
     let host = String(this.opts.interface ?? '0.0.0.0');
     if (host === '0.0.0.0') host = '127.0.0.1';
     if (host === '::') host = '::1';
@@ -111,6 +121,9 @@ export class LocalClient {
   /** Connects to the event bus; must happen before publishing so no return is missed. */
   async listen(timeoutMs = 5000): Promise<EventClient> {
     if (!this.event) {
+      // The publish comes next: load its transport while the bus connects.
+      loadTransport().catch(() => undefined);
+      const { EventClient } = await import('../events/client.js');
       const ev = new EventClient({ sockDir: String(this.opts.sock_dir), role: 'master' } as never);
       await ev.connectPub(timeoutMs);
       this.event = ev;
@@ -134,16 +147,17 @@ export class LocalClient {
       user: this.callingUser(),
     };
     if (this.opts.order_masters) load.to = args.timeout ?? this.opts.timeout;
-    if (!this.req) this.req = new ReqClient(this.masterUri());
+    const { zeromq, payload: wire } = await loadTransport();
+    if (!this.req) this.req = new zeromq.ReqClient(this.masterUri(zeromq.tcpUri));
     let raw: Buffer;
     try {
-      raw = await this.req.send(encodeWire({ enc: 'clear', load, version: 3 }), (args.timeout ?? Number(this.opts.timeout ?? 5)) * 1000);
+      raw = await this.req.send(wire.encodeWire({ enc: 'clear', load, version: 3 }), (args.timeout ?? Number(this.opts.timeout ?? 5)) * 1000);
     } catch {
       throw new SaltReqTimeoutError(
         'Salt request timed out. The master is not responding. You may need to run your command with `--async` in order to bypass the congested event bus. With `--async`, the CLI tool will print the job id (jid) and exit immediately without listening for responses. You can then use `salt-run jobs.lookup_jid` to look up the results of the job in the job cache later.',
       );
     }
-    const payload = decodeWire(raw);
+    const payload = wire.decodeWire(raw);
     if (!isMap(payload)) throw new PublishError(`Unexpected reply from the master: ${JSON.stringify(payload)}`);
     if (isMap(payload.error)) {
       const msg = String(payload.error.message ?? '');

@@ -2,6 +2,7 @@
  * The salt-master daemon: wires the request server (4506), the publisher (4505), the worker pool,
  * the event bus, the job cache and maintenance together. See docs/architecture.md.
  */
+import { isMap } from '../../protocol/values.js';
 import { chmod, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
@@ -22,9 +23,6 @@ import { WorkerPool } from './worker_pool.js';
 type Opts = Record<string, unknown>;
 type Load = Record<string, unknown>;
 
-function isMap(v: unknown): v is Load {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !Buffer.isBuffer(v);
-}
 
 /** Publish-load fields copied from the client request's kwargs when present (salt-wire 6.1). */
 const FORWARDED_KWARGS = ['master_id', 'id', 'ret_config', 'metadata', 'module_executors', 'executor_opts', 'ret_kwargs'];

@@ -3,6 +3,7 @@
  * The single form fires the whole load under the minion's tag; the batch form fires each entry,
  * except tags a minion must never forge (job publications, key events, runner and wheel events).
  */
+import { isMap } from '../../protocol/values.js';
 import type { Logger } from '../../log/logger.js';
 import type { MasterAction } from './messages.js';
 import { fnmatch } from '../../targeting/fnmatch.js';
@@ -21,9 +22,6 @@ const BLACKLIST = [
 
 type Load = Record<string, unknown>;
 
-function isMap(v: unknown): v is Load {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !Buffer.isBuffer(v);
-}
 
 export function isForbiddenMinionTag(tag: string): boolean {
   return BLACKLIST.some((pattern) => fnmatch(tag, pattern));

@@ -6,6 +6,7 @@
  * Only `_auth`, `publish` (with a valid access key) and `ping` are accepted in the clear; every
  * other command must arrive AES-encrypted from a minion whose key is accepted.
  */
+import { isMap, asBuffer } from '../../protocol/values.js';
 import type { KeyObject } from 'node:crypto';
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile, rename } from 'node:fs/promises';
@@ -27,15 +28,7 @@ const SIG_ALGOS = new Set(['PKCS1v15-SHA1', 'PKCS1v15-SHA224']);
 
 type Load = Record<string, unknown>;
 
-function isMap(v: unknown): v is Load {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !Buffer.isBuffer(v) && !(v instanceof Map);
-}
 
-function asBuffer(v: unknown): Buffer | undefined {
-  if (Buffer.isBuffer(v)) return v;
-  if (typeof v === 'string') return Buffer.from(v, 'utf8');
-  return undefined;
-}
 
 /** The msgpack string `"bad load"`: Salt's channel-level refusal, also the minion's re-auth trigger. */
 const BAD_LOAD = encodeWire('bad load');

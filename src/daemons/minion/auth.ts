@@ -3,6 +3,7 @@
  * master's signed reply, keeps `minion_master.pub` (trust on first use, `master_finger`), and
  * extracts the AES key and the per-minion session key.
  */
+import { isMap, asBuffer } from '../../protocol/values.js';
 import { createHash, randomUUID, type KeyObject } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
@@ -15,15 +16,7 @@ import type { ReqClient } from '../../transport/zeromq.js';
 
 type Load = Record<string, unknown>;
 
-function isMap(v: unknown): v is Load {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !Buffer.isBuffer(v);
-}
 
-function asBuffer(v: unknown): Buffer | undefined {
-  if (Buffer.isBuffer(v)) return v;
-  if (typeof v === 'string') return Buffer.from(v, 'utf8');
-  return undefined;
-}
 
 /** Why a sign-in did not give credentials. */
 export class AuthRefusedError extends Error {

@@ -2,6 +2,7 @@
  * The salt-minion daemon: authenticates to the master, listens for publishes on 4505, decides
  * whether each job targets it, runs it concurrently and sends the return on 4506.
  */
+import { isMap, asBuffer } from '../../protocol/values.js';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { Crypticle } from '../../protocol/crypticle.js';
@@ -20,15 +21,7 @@ import { MinionJobRegistry } from './job_registry.js';
 type Opts = Record<string, unknown>;
 type Load = Record<string, unknown>;
 
-function isMap(v: unknown): v is Load {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !Buffer.isBuffer(v);
-}
 
-function asBuffer(v: unknown): Buffer | undefined {
-  if (Buffer.isBuffer(v)) return v;
-  if (typeof v === 'string') return Buffer.from(v, 'utf8');
-  return undefined;
-}
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 

@@ -4,6 +4,7 @@
  * rotated), applies the serial rule (a replayed or stale publish decrypts to `{}` and is
  * dropped) and drops jids already seen.
  */
+import { isMap, asBuffer } from '../../protocol/values.js';
 import { createHash, type KeyObject } from 'node:crypto';
 import { Crypticle } from '../../protocol/crypticle.js';
 import { decodeWire } from '../../protocol/payload.js';
@@ -11,15 +12,7 @@ import { verify } from '../../protocol/rsa.js';
 
 type Load = Record<string, unknown>;
 
-function isMap(v: unknown): v is Load {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !Buffer.isBuffer(v);
-}
 
-function asBuffer(v: unknown): Buffer | undefined {
-  if (Buffer.isBuffer(v)) return v;
-  if (typeof v === 'string') return Buffer.from(v, 'utf8');
-  return undefined;
-}
 
 export interface PublishReceiverOptions {
   id: string;
