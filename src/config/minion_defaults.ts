@@ -257,7 +257,7 @@ export function minionDefaults(): MinionOpts {
     test: false,
     ext_job_cache: '',
     cython_enable: false,
-    enable_fqdns_grains: false,
+    enable_fqdns_grains: true,
     enable_gpu_grains: true,
     enable_zip_modules: false,
     state_verbose: true,

@@ -4,10 +4,10 @@
  */
 import { spawn } from 'node:child_process';
 import { constants } from 'node:fs';
-import { access, stat } from 'node:fs/promises';
+import { access, readdir, stat } from 'node:fs/promises';
 import { delimiter, isAbsolute, join } from 'node:path';
 
-/** What a finished command gave: Salt's `cmd.run_all` shape. */
+/** What a finished command gave: Salt's `cmd.run_all` shape (stdout right-stripped, as `cmd.run` does). */
 export interface CommandResult {
   stdout: string;
   stderr: string;
@@ -32,7 +32,7 @@ export function runCommand(argv: readonly string[], timeoutMs = DEFAULT_COMMAND_
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      resolve({ stdout: Buffer.concat(out).toString('utf8').replace(/\n$/, ''), stderr: Buffer.concat(err).toString('utf8'), retcode });
+      resolve({ stdout: Buffer.concat(out).toString('utf8').replace(/\s+$/, ''), stderr: Buffer.concat(err).toString('utf8'), retcode });
     };
     const child = spawn(argv[0]!, argv.slice(1), {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -64,21 +64,49 @@ async function isExecutableFile(path: string): Promise<boolean> {
 /** The directories Salt appends to PATH when searching for a program on POSIX systems. */
 const EXTENDED_PATH = ['/sbin', '/bin', '/usr/sbin', '/usr/bin', '/usr/local/sbin', '/usr/local/bin'];
 
-/**
- * Salt's `which`: `exe` itself when it is an executable file (relative to the cwd or absolute),
- * else the first `<dir>/<exe>` in PATH (then the usual system directories) that is an
- * executable file. Returns null when nothing is found.
- */
-export async function which(exe: string, pathEnv = process.env.PATH ?? ''): Promise<string | null> {
-  if (!exe) return null;
-  if (await isExecutableFile(exe)) return exe;
-  if (isAbsolute(exe)) return null;
+/** Salt's search path: PATH, then the usual system directories it lacks. */
+export function searchPath(pathEnv = process.env.PATH ?? ''): string[] {
   const dirs = pathEnv.split(delimiter);
   const seen = new Set(dirs);
   for (const extra of EXTENDED_PATH) if (!seen.has(extra)) dirs.push(extra);
-  for (const dir of dirs) {
-    const candidate = join(dir, exe);
-    if (await isExecutableFile(candidate)) return candidate;
-  }
-  return null;
+  return dirs;
+}
+
+/** A `which` function; see {@link createWhich}. */
+export type Which = (exe: string) => Promise<string | null>;
+
+/**
+ * Salt's `which`: `exe` itself when it is an executable file (relative to the cwd or absolute),
+ * else the first `<dir>/<exe>` of the search path that is an executable file; null when none is.
+ * Each directory is listed once per returned function (and only stat'ed for a name it holds),
+ * so one grains load does a few dozen file system calls instead of hundreds.
+ */
+export function createWhich(pathEnv = process.env.PATH ?? ''): Which {
+  const dirs = searchPath(pathEnv);
+  const listings = new Map<string, Promise<Set<string> | null>>();
+  const listing = (dir: string): Promise<Set<string> | null> => {
+    let p = listings.get(dir);
+    if (!p) {
+      p = readdir(dir || '.').then((names) => new Set(names), () => null);
+      listings.set(dir, p);
+    }
+    return p;
+  };
+  return async (exe) => {
+    if (!exe) return null;
+    if (await isExecutableFile(exe)) return exe;
+    if (isAbsolute(exe) || exe.includes('/')) return null;
+    const found = await Promise.all(dirs.map(listing));
+    for (let i = 0; i < dirs.length; i++) {
+      if (!found[i]?.has(exe)) continue;
+      const candidate = join(dirs[i]!, exe);
+      if (await isExecutableFile(candidate)) return candidate;
+    }
+    return null;
+  };
+}
+
+/** A one-off {@link createWhich} lookup. */
+export function which(exe: string, pathEnv = process.env.PATH ?? ''): Promise<string | null> {
+  return createWhich(pathEnv)(exe);
 }

@@ -1,100 +1,117 @@
 /**
- * Core grains: facts about the minion's host, with Salt's grain names and types.
- * This is the base set the master needs for targeting and pillar; see
- * /work/shared/conformance/grains for the full list Salt reports.
+ * Salt's core grain functions (`salt/grains/core.py`) as one grain module, plus the older
+ * synchronous {@link coreGrains} kept until every caller uses `loadGrains`.
+ *
+ * Salt reports Python facts in `pythonexecutable`, `pythonpath` and `pythonversion`; salt-ts
+ * runs on Node.js, so those grains hold the Node.js equivalents under the same names: the
+ * `node` binary, the module search directories (`node_modules` up the tree, NODE_PATH and
+ * the global folders), and `[major, minor, patch, "final", 0]` of the Node.js version.
  */
-import { readFileSync } from 'node:fs';
-import os from 'node:os';
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { exists, readText } from './_files.js';
+import { defaultGateway, dnsGrain, fqdnsGrain, hostname, interfaceGrains, interfaces, ipFqdn } from './core_network.js';
+import { osData } from './core_os.js';
+import { defaultLocale, localTimezoneName } from './locale.js';
+import { parseKernelParams } from './proc.js';
+import type { GrainContext, GrainModule, Grains } from './types.js';
 import { SALT_VERSION, SALT_VERSION_INFO } from '../version.js';
 
-type Grains = Record<string, unknown>;
+export { coreGrains } from './core_sync.js';
 
-function osRelease(): Record<string, string> {
+/** Salt's `server_id`: sha256 of the id as a big integer, modulo 2**31. */
+export function serverId(id: string): number {
+  const hash = BigInt('0x' + createHash('sha256').update(id, 'utf8').digest('hex'));
+  return Number(hash % 2n ** 31n);
+}
+
+/** The Node.js stand-in for `sys.version_info`: `[major, minor, patch, releaselevel, serial]`. */
+export function runtimeVersionInfo(version = process.versions.node): Array<number | string> {
+  const [core, pre] = version.split('-', 2) as [string, string | undefined];
+  const [major = 0, minor = 0, patch = 0] = core.split('.').map(Number);
+  return [major, minor, patch, pre ? 'candidate' : 'final', 0];
+}
+
+/** The module search directories of this package (the Node.js stand-in for `sys.path`). */
+export function moduleSearchPaths(): string[] {
+  return createRequire(import.meta.url).resolve.paths('salt-ts-grains-probe') ?? [];
+}
+
+/** The directory of the salt-ts sources (`src`, or `dist/src` when compiled): Salt's `saltpath`. */
+export function saltPath(): string {
+  return dirname(dirname(fileURLToPath(import.meta.url)));
+}
+
+async function machineId(): Promise<Grains> {
+  for (const path of ['/etc/machine-id', '/var/lib/dbus/machine-id']) {
+    if (!(await exists(path))) continue;
+    const text = await readText(path);
+    return text === null ? {} : { machine_id: text.trim() };
+  }
+  return {};
+}
+
+async function kernelparams(ctx: GrainContext): Promise<Grains> {
+  const cmdline = await readText('/proc/cmdline');
+  if (cmdline === null) return {};
   try {
-    const out: Record<string, string> = {};
-    for (const line of readFileSync('/etc/os-release', 'utf8').split('\n')) {
-      const m = /^([A-Z_]+)=(.*)$/.exec(line);
-      if (m) out[m[1]] = m[2].replace(/^"(.*)"$/, '$1');
-    }
-    return out;
+    return { kernelparams: parseKernelParams(cmdline) };
+  } catch (err) {
+    ctx.log.debug(`Failed to parse /proc/cmdline: ${(err as Error).message}`);
+    return {};
+  }
+}
+
+async function localeInfo(): Promise<Grains> {
+  const [defaultlanguage, defaultencoding] = defaultLocale();
+  return { locale_info: { defaultlanguage, defaultencoding, detectedencoding: 'utf-8', timezone: await localTimezoneName() } };
+}
+
+async function zmqVersion(): Promise<Grains> {
+  try {
+    const zmq = (await import('zeromq')) as { version?: unknown };
+    return typeof zmq.version === 'string' ? { zmqversion: zmq.version } : {};
   } catch {
     return {};
   }
 }
 
-const OS_FAMILY: Record<string, string> = { Debian: 'Debian', Ubuntu: 'Debian', Raspbian: 'Debian', CentOS: 'RedHat', Fedora: 'RedHat', RedHat: 'RedHat', Rocky: 'RedHat', AlmaLinux: 'RedHat', Alpine: 'Alpine', Arch: 'Arch', SUSE: 'Suse', openSUSE: 'Suse' };
-
-function interfaces(): { ipv4: string[]; ipv6: string[]; ip4: Record<string, string[]>; ip6: Record<string, string[]>; hw: Record<string, string> } {
-  const ipv4 = new Set<string>();
-  const ipv6 = new Set<string>();
-  const ip4: Record<string, string[]> = {};
-  const ip6: Record<string, string[]> = {};
-  const hw: Record<string, string> = {};
-  for (const [name, addrs] of Object.entries(os.networkInterfaces())) {
-    ip4[name] = [];
-    ip6[name] = [];
-    for (const a of addrs ?? []) {
-      if (a.family === 'IPv4') {
-        ipv4.add(a.address);
-        ip4[name].push(a.address);
-      } else {
-        const addr = a.address.split('%')[0];
-        ipv6.add(addr);
-        ip6[name].push(addr);
-      }
-      if (a.mac) hw[name] = a.mac;
-    }
-  }
-  const sortIp = (xs: Set<string>): string[] => [...xs].sort();
-  return { ipv4: sortIp(ipv4), ipv6: sortIp(ipv6), ip4, ip6, hw };
+function path(): Grains {
+  const value = (process.env.PATH ?? '').trim();
+  return { path: value, systempath: value.split(':') };
 }
 
-/** Collects the core grains for a minion with the given id and options. */
-export function coreGrains(opts: { id: string; master?: unknown; grains?: unknown }): Grains {
-  const rel = osRelease();
-  const name = rel.NAME?.split(' ')[0] ?? os.type();
-  const fqdn = os.hostname();
-  const net = interfaces();
-  const release = rel.VERSION_ID ?? '';
-  const user = os.userInfo();
-  const grains: Grains = {
-    id: opts.id,
-    host: fqdn.split('.')[0],
-    fqdn,
-    domain: fqdn.includes('.') ? fqdn.slice(fqdn.indexOf('.') + 1) : '',
-    localhost: os.hostname(),
-    nodename: os.hostname(),
-    kernel: os.type(),
-    kernelrelease: os.release(),
-    kernelversion: os.version(),
-    cpuarch: os.arch() === 'x64' ? 'x86_64' : os.arch() === 'arm64' ? 'aarch64' : os.arch(),
-    num_cpus: os.cpus().length,
-    cpu_model: os.cpus()[0]?.model ?? 'Unknown',
-    mem_total: Math.floor(os.totalmem() / 1024 / 1024),
-    os: name,
-    os_family: OS_FAMILY[name] ?? name,
-    osfullname: rel.NAME ?? name,
-    osrelease: release,
-    osrelease_info: release ? release.split('.').map((x) => Number(x)) : [],
-    osmajorrelease: release ? Number(release.split('.')[0]) : undefined,
-    oscodename: rel.VERSION_CODENAME ?? '',
-    osfinger: release ? `${name}-${release.split('.')[0]}` : name,
-    ipv4: net.ipv4,
-    ipv6: net.ipv6,
-    ip4_interfaces: net.ip4,
-    ip6_interfaces: net.ip6,
-    hwaddr_interfaces: net.hw,
-    master: opts.master,
-    pid: process.pid,
-    uid: user.uid,
-    gid: user.gid,
-    username: user.username,
-    shell: user.shell ?? '/bin/sh',
-    path: process.env.PATH ?? '',
-    saltversion: SALT_VERSION,
-    saltversioninfo: SALT_VERSION_INFO,
-  };
-  for (const k of Object.keys(grains)) if (grains[k] === undefined) delete grains[k];
-  if (opts.grains && typeof opts.grains === 'object') Object.assign(grains, opts.grains);
-  return grains;
-}
+/** The core grain functions, named as in Salt (they run in the alphabetical order of their names). */
+export const coreModule: GrainModule = {
+  name: 'core',
+  functions: {
+    append_domain: (ctx) => ('append_domain' in ctx.opts ? { append_domain: ctx.opts.append_domain } : {}),
+    cwd: () => ({ cwd: process.cwd() }),
+    default_gateway: defaultGateway,
+    dns: dnsGrain,
+    fqdns: fqdnsGrain,
+    get_machine_id: machineId,
+    get_master: (ctx) => ({ master: 'master' in ctx.opts ? ctx.opts.master : '' }),
+    get_server_id: (ctx) => ({ server_id: serverId(String(ctx.opts.id ?? '')) }),
+    hostname,
+    hwaddr_interfaces: async (ctx) => interfaceGrains(await interfaces(ctx), 'hwaddr'),
+    id_: (ctx) => ({ id: 'id' in ctx.opts ? ctx.opts.id : '' }),
+    ip4_interfaces: async (ctx) => interfaceGrains(await interfaces(ctx), 'ip4'),
+    ip6_interfaces: async (ctx) => interfaceGrains(await interfaces(ctx), 'ip6'),
+    ip_fqdn: ipFqdn,
+    ip_interfaces: async (ctx) => interfaceGrains(await interfaces(ctx), 'ip'),
+    kernelparams,
+    locale_info: localeInfo,
+    os_data: osData,
+    path,
+    pythonexecutable: () => ({ pythonexecutable: process.execPath }),
+    pythonpath: () => ({ pythonpath: moduleSearchPaths() }),
+    pythonversion: () => ({ pythonversion: runtimeVersionInfo() }),
+    saltpath: () => ({ saltpath: saltPath() }),
+    saltversion: () => ({ saltversion: SALT_VERSION }),
+    saltversioninfo: () => ({ saltversioninfo: [...SALT_VERSION_INFO] }),
+    zmqversion: zmqVersion,
+  },
+};

@@ -11,7 +11,7 @@ import { oaepDecrypt, verify } from '../../protocol/rsa.js';
 import { ReqClient, SubClient, tcpUri } from '../../transport/zeromq.js';
 import { minionMatches } from '../../targeting/index.js';
 import { Loader, runFunction } from '../../loader/index.js';
-import { coreGrains } from '../../grains/core.js';
+import { loadGrains } from '../../grains/index.js';
 import type { Logger } from '../../log/logger.js';
 import { AuthRefusedError, loadOrCreateMinionKeys, signIn, type Credentials, type MinionKeys } from './auth.js';
 import { RequestChannel } from './request_channel.js';
@@ -33,6 +33,33 @@ function asctime(d = new Date()): string {
   return `${days[d.getDay()]} ${months[d.getMonth()]} ${String(d.getDate()).padStart(2, ' ')} ${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())} ${d.getFullYear()}`;
 }
 
+/**
+ * Request sockets close as soon as they are idle: Salt's minion opens a request channel per
+ * return and closes it after, so a master holds one connection per minion (4505), not two.
+ */
+const REQUEST_IDLE_CLOSE_MS = 0;
+
+/** Extra, non-config settings of a {@link Minion}. */
+export interface MinionOptions {
+  /**
+   * Use these grains instead of collecting them (the minion swarm benchmark gives each of its
+   * thousands of minions a small fixed map). `id` is always set from the config.
+   */
+  grains?: Load;
+}
+
+/** What one minion counted since it started (for monitoring and the swarm benchmark). */
+export interface MinionStats {
+  /** Publishes that targeted this minion and were run. */
+  jobsRun: number;
+  /** Returns the master acknowledged. */
+  returnsSent: number;
+  /** Returns given up after `return_retry_tries`: lost, and logged as errors. */
+  returnsFailed: number;
+  /** Publishes dropped by the receiver, by reason (stale serial, duplicate jid ...). */
+  publishDrops: Record<string, number>;
+}
+
 export class Minion {
   private readonly id: string;
   private keys!: MinionKeys;
@@ -47,9 +74,20 @@ export class Minion {
   private readonly jobs = new MinionJobRegistry();
   private masterHost = '';
   private stopped = false;
+  private receiver: PublishReceiver | null = null;
+  private readonly counters = { jobsRun: 0, returnsSent: 0, returnsFailed: 0 };
 
-  constructor(private readonly opts: Opts, private readonly log: Logger) {
+  constructor(
+    private readonly opts: Opts,
+    private readonly log: Logger,
+    private readonly options: MinionOptions = {},
+  ) {
     this.id = String(opts.id);
+  }
+
+  /** Counters since start: jobs run, returns sent and failed, publishes dropped. */
+  stats(): MinionStats {
+    return { ...this.counters, publishDrops: { ...(this.receiver?.drops ?? {}) } };
   }
 
   /** Resolves `master` (a host, an IP, or a list whose first entry is used). */
@@ -129,13 +167,14 @@ export class Minion {
     const port = Number(this.opts.master_port ?? 4506);
     const reqUri = tcpUri(this.masterHost, port);
     this.authClient = new ReqClient(reqUri);
-    this.grains = coreGrains({ id: this.id, master: this.opts.master, grains: this.opts.grains });
+    this.grains = await loadGrains(this.opts, { log: this.log.child('salt.loader.grains') } as never);
     this.applyCredentials(await this.authenticate());
     this.channel = new RequestChannel(reqUri, this.creds, this.keys, {
       id: this.id,
       encAlgo: String(this.opts.encryption_algorithm ?? 'OAEP-SHA1'),
       sigAlgo: String(this.opts.signing_algorithm ?? 'PKCS1v15-SHA1'),
       reauth: () => this.reauth(),
+      idleCloseMs: REQUEST_IDLE_CLOSE_MS,
     });
     const pubPort = Number(this.opts.publish_port && this.opts.publish_port !== 4506 ? this.opts.publish_port : this.creds.publishPort);
     this.sub = new SubClient(tcpUri(this.masterHost, pubPort), {
@@ -208,13 +247,13 @@ export class Minion {
   }
 
   private async readPublishes(): Promise<void> {
-    const receiver = new PublishReceiver({
+    const receiver = (this.receiver = new PublishReceiver({
       id: this.id,
       requireSignature: this.opts.sign_pub_messages === true,
       jidQueueHwm: Number(this.opts.minion_jid_queue_hwm ?? 100),
       credentials: () => this.creds,
       reauth: () => this.reauth(),
-    });
+    }));
     for await (const frames of this.sub.messages()) {
       if (this.stopped) return;
       try {
@@ -237,6 +276,7 @@ export class Minion {
 
   /** Runs one job concurrently with the others and sends its return. */
   private async runJob(data: Load): Promise<void> {
+    this.counters.jobsRun++;
     const jid = String(data.jid);
     const arg = Array.isArray(data.arg) ? data.arg : [];
     const signal = this.jobs.add({
@@ -282,7 +322,9 @@ export class Minion {
     const timeoutMs = (timer + Math.random() * Math.max(0, timerMax - timer)) * 1000;
     try {
       await this.channel.send(ret, { timeoutMs, tries: Number(this.opts.return_retry_tries ?? 3) });
+      this.counters.returnsSent++;
     } catch (err) {
+      this.counters.returnsFailed++;
       this.log.error(`The return of job ${jid} could not be sent to the master: ${(err as Error).message}`);
     }
   }
