@@ -33,6 +33,8 @@ export interface LoaderOptions {
    * A custom module overrides a built-in one of the same name. Files starting with `_` are skipped.
    */
   moduleDirs?: string[];
+  /** Sends an event to the master bus (`_minion_event`); absent when there is no master (salt-call --local). */
+  fireMaster?: (tag: string, data: Record<string, unknown>) => Promise<void>;
   /** The built-in table (defaults to {@link BUILTIN_MODULES}); tests pass their own. */
   builtins?: Readonly<Record<string, readonly ModuleImport[]>>;
 }
@@ -78,6 +80,7 @@ export class Loader implements FunctionDirectory {
   readonly grains: Record<string, unknown>;
   readonly pillar: Record<string, unknown>;
   readonly jobs?: JobRegistry;
+  readonly fireMaster?: (tag: string, data: Record<string, unknown>) => Promise<void>;
   readonly log: Logger;
   private readonly builtins: Readonly<Record<string, readonly ModuleImport[]>>;
   private readonly moduleDirs: string[];
@@ -93,6 +96,7 @@ export class Loader implements FunctionDirectory {
     this.grains = options.grains ?? {};
     this.pillar = options.pillar ?? {};
     this.jobs = options.jobs;
+    this.fireMaster = options.fireMaster;
     this.log = options.log ?? nullLogger;
     this.builtins = options.builtins ?? BUILTIN_MODULES;
     this.moduleDirs = (options.moduleDirs ?? []).map((d) => resolve(d));
@@ -219,6 +223,7 @@ export class Loader implements FunctionDirectory {
       jobs: this.jobs,
       signal: details.signal,
       loader: this,
+      fireMaster: this.fireMaster,
       salt: (fun, args = [], kwargs = {}) => this.call(fun, args, kwargs, ctx),
     };
     return ctx;

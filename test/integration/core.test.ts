@@ -4,7 +4,9 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { TestCluster } from '../support/cluster.js';
+import { EventClient } from '../../src/events/client.js';
 
 describe('salt CLI against a real master and three minions', () => {
   let cluster: TestCluster;
@@ -77,5 +79,22 @@ describe('salt CLI against a real master and three minions', () => {
     const r = await cluster.cli('salt', ['nomatch*', 'test.ping']);
     assert.equal(r.code, 2);
     assert.match(r.stdout, /No minions matched the target. No command was sent, no jid was assigned./);
+  });
+
+  test('event.send on a minion reaches the master event bus under its tag', async () => {
+    const ev = new EventClient({ sockDir: join(cluster.root, 'master', 'var', 'run', 'salt', 'master') });
+    await ev.connectPub();
+    const sub = ev.subscribe('my/custom/');
+    try {
+      const r = await cluster.cli('salt', ['m3', 'event.send', 'my/custom/tag', 'data={"a": 1}', '--out', 'json']);
+      assert.deepEqual(JSON.parse(r.stdout), { m3: true });
+      const got = await ev.getEvent({ tag: 'my/custom/', timeout: 5000 });
+      assert.equal(got?.tag, 'my/custom/tag');
+      assert.equal((got?.data as Record<string, unknown>).id, 'm3');
+      assert.deepEqual(((got?.data as Record<string, unknown>).data as Record<string, unknown>).a, 1);
+    } finally {
+      await sub.return?.(undefined);
+      await ev.close();
+    }
   });
 });

@@ -186,7 +186,7 @@ export class Minion {
     this.sub.connect();
     void this.readPublishes();
     this.pillar = await this.requestPillar();
-    this.loader = new Loader({ opts: this.opts, grains: this.grains, pillar: this.pillar, jobs: this.jobs, log: this.log.child('salt.loader') });
+    this.loader = new Loader({ opts: this.opts, grains: this.grains, pillar: this.pillar, jobs: this.jobs, log: this.log.child('salt.loader'), fireMaster: (tag, data) => this.fireMaster(tag, data) });
     await this.fireStartEvents();
     this.log.info(`Minion ${this.id} is connected to the master at ${this.masterHost}`);
   }
