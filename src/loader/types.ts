@@ -85,6 +85,11 @@ export interface CallContext {
   signal?: AbortSignal;
   /** The loader's function directory (what `sys.*` reports). */
   loader: FunctionDirectory;
+  /**
+   * Sends an event to the master (`_minion_event`), when the caller can reach one; absent for
+   * `salt-call --local`, where `event.fire_master` falls back to the minion's own event bus.
+   */
+  fireMaster?: (tag: string, data: Record<string, unknown>) => Promise<void>;
 }
 
 /** An execution function: its implementation, its Python-style signature and its docstring. */

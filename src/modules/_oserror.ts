@@ -64,5 +64,5 @@ export class PyOSError extends Error {
 export function toPyOSError(err: unknown, filename?: string, filename2?: string): unknown {
   const code = (err as NodeJS.ErrnoException)?.code;
   if (typeof code !== 'string' || !/^E[A-Z]+$/.test(code)) return err;
-  return new PyOSError(code, filename ?? (err as NodeJS.ErrnoException).path, filename2 ?? (err as NodeJS.ErrnoException).dest);
+  return new PyOSError(code, filename ?? (err as NodeJS.ErrnoException).path, filename2 ?? (err as { dest?: string }).dest);
 }

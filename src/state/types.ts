@@ -28,7 +28,7 @@ export interface StateResult {
   __run_num__?: number;
   __id__?: string;
   start_time?: string;
-  duration?: number;
+  duration?: unknown;
   [key: string]: unknown;
 }
 

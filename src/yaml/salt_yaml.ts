@@ -38,9 +38,16 @@ import {
   ScalarConstructError,
   TAG,
 } from './_resolve.js';
-import { SaltYamlError, type SourcePosition } from './errors.js';
+import { translateSyntaxError } from './_pyyaml_errors.js';
+import { SaltYamlError, type PyYamlErrorInfo, type SourcePosition } from './errors.js';
 
-export { SaltYamlError, type SourcePosition } from './errors.js';
+export {
+  formatPyYamlError,
+  SaltYamlError,
+  type PyYamlErrorInfo,
+  type PyYamlErrorKind,
+  type SourcePosition,
+} from './errors.js';
 
 /** Options of {@link loadSaltYaml} and {@link parseSaltYamlDocument}. */
 export interface SaltYamlOptions {
@@ -123,7 +130,9 @@ class Loader {
     if (first) {
       const at = first.linePos?.[0] ?? this.lines.linePos(first.pos[0]);
       const problem = first.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-      throw new SaltYamlError(problem, { line: at.line, column: at.col }, this.opts.filename, { cause: first });
+      const firstRoot = this.doc.contents?.range?.[0];
+      const pyyaml = translateSyntaxError(this.text, first, this.lines, firstRoot);
+      throw new SaltYamlError(problem, { line: at.line, column: at.col }, this.opts.filename, { cause: first, pyyaml });
     }
     const root = this.doc.contents;
     const value = root === null ? null : this.construct(this.follow(root), 0, []);
@@ -137,9 +146,27 @@ class Loader {
     };
   }
 
-  private fail(problem: string, offset: number): never {
+  private mark(offset: number): SourcePosition {
     const at = this.lines.linePos(offset);
-    throw new SaltYamlError(problem, { line: at.line, column: at.col }, this.opts.filename);
+    return { line: at.line, column: at.col };
+  }
+
+  /**
+   * Throws a construction error. `context` is PyYAML's context line and the offset of the node it
+   * names (e.g. "while constructing a mapping" at the mapping's start); the message keeps the
+   * historical `<context>: <problem>` form.
+   */
+  private fail(problem: string, offset: number, context?: { text: string; offset: number }): never {
+    const at = this.mark(offset);
+    const pyyaml: PyYamlErrorInfo = {
+      kind: 'ConstructorError',
+      context: context?.text,
+      contextMark: context ? this.mark(context.offset) : undefined,
+      problem,
+      problemMark: at,
+    };
+    const message = context ? `${context.text}: ${problem}` : problem;
+    throw new SaltYamlError(message, at, this.opts.filename, { pyyaml });
   }
 
   private offsetOf(node: Resolved, fallback: number): number {
@@ -300,24 +327,44 @@ class Loader {
         for (const raw of value.items) {
           const sub = this.follow(raw);
           if (!isMap(sub) && !isPair(sub)) {
-            this.fail(
-              `while constructing a mapping: expected a mapping for merging, but found ${nodeKind(sub)}`,
-              this.offsetOf(sub, valueOffset),
-            );
+            this.fail(`expected a mapping for merging, but found ${nodeKind(sub)}`, this.offsetOf(sub, valueOffset), {
+              text: 'while constructing a mapping',
+              offset: start,
+            });
           }
           groups.push(this.flatten(sub, this.offsetOf(sub, valueOffset)));
         }
         for (const group of groups.reverse()) merged.push(...group);
       } else {
-        this.fail(
-          `while constructing a mapping: expected a mapping or list of mappings for merging, but found ${nodeKind(value)}`,
-          valueOffset,
-        );
+        this.fail(`expected a mapping or list of mappings for merging, but found ${nodeKind(value)}`, valueOffset, {
+          text: 'while constructing a mapping',
+          offset: start,
+        });
       }
     }
     if (merged.length === 0) return own;
     const ownKeys = new Set(own.map((p) => keyText(p.key)));
     return [...merged.filter((p) => !ownKeys.has(keyText(p.key))), ...own];
+  }
+
+  /** Python's repr of a PyYAML node, as PyYAML prints it (`ScalarNode(tag='...', value='x')`). */
+  private nodeRepr(node: Resolved): string {
+    const tag = this.tagOf(node);
+    if (node === null) return `ScalarNode(tag=${pyStrRepr(tag)}, value='')`;
+    if (isScalar(node)) return `ScalarNode(tag=${pyStrRepr(tag)}, value=${pyStrRepr(scalarText(node))})`;
+    const kind = isSeq(node) ? 'SequenceNode' : 'MappingNode';
+    return `${kind}(tag=${pyStrRepr(tag)}, value=${this.nodeValueRepr(node)})`;
+  }
+
+  /** Python's repr of a PyYAML node's `value`: the text, a list of nodes, or a list of (key, value) pairs. */
+  private nodeValueRepr(node: Resolved): string {
+    if (node === null) return '';
+    if (isScalar(node)) return scalarText(node);
+    if (isSeq(node)) return `[${node.items.map((item) => this.nodeRepr(this.follow(item))).join(', ')}]`;
+    const pairs = isPair(node) ? [node] : isMap(node) ? node.items : [];
+    return `[${pairs
+      .map((p) => `(${this.nodeRepr(this.follow(p.key))}, ${this.nodeRepr(this.follow(p.value))})`)
+      .join(', ')}]`;
   }
 
   private constructMapping(node: YamlNode | YamlPair, start: number, path: readonly YamlPathItem[] | null): unknown {
@@ -330,8 +377,9 @@ class Loader {
           ? scalarText(pair.key)
           : this.construct(pair.key, pair.keyOffset, null);
       const id = hashKey(key);
-      if (id === undefined) this.fail(`while constructing a mapping: found unacceptable key ${pyKeyText(pair.key)}`, pair.keyOffset);
-      if (seen.has(id)) this.fail(`while constructing a mapping: found conflicting ID '${pyStrKey(key)}'`, pair.keyOffset);
+      const context = { text: 'while constructing a mapping', offset: start };
+      if (id === undefined) this.fail(`found unacceptable key ${this.nodeValueRepr(pair.key)}`, pair.keyOffset, context);
+      if (seen.has(id)) this.fail(`found conflicting ID '${pyStrKey(key)}'`, pair.keyOffset, context);
       seen.add(id);
       const childPath = path && [...path, typeof key === 'string' ? key : pyStrKey(key)];
       const value = this.construct(pair.value, pair.keyOffset, childPath);
@@ -347,6 +395,17 @@ class Loader {
     }
     return new Map(entries);
   }
+}
+
+function pyStrRepr(s: string): string {
+  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
+  const body = s
+    .replace(/\\/g, '\\\\')
+    .replace(/\n/g, '\\n')
+    .replace(/\r/g, '\\r')
+    .replace(/\t/g, '\\t')
+    .replaceAll(quote, `\\${quote}`);
+  return quote + body + quote;
 }
 
 function scalarText(node: Scalar): string {
@@ -365,11 +424,6 @@ function nodeKind(node: Resolved): string {
   if (node === null || isScalar(node)) return 'scalar';
   if (isPair(node)) return 'mapping';
   return isSeq(node) ? 'sequence' : 'mapping';
-}
-
-function pyKeyText(node: Resolved): string {
-  if (node === null) return '';
-  return isScalar(node) ? scalarText(node) : nodeKind(node);
 }
 
 /**
