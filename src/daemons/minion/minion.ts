@@ -166,8 +166,10 @@ export class Minion {
     this.masterHost = await this.resolveMaster();
     const port = Number(this.opts.master_port ?? 4506);
     const reqUri = tcpUri(this.masterHost, port);
-    this.authClient = new ReqClient(reqUri);
-    this.grains = await loadGrains(this.opts, { log: this.log.child('salt.loader.grains') } as never);
+    this.authClient = new ReqClient(reqUri, { idleCloseMs: REQUEST_IDLE_CLOSE_MS });
+    this.grains = this.options.grains
+      ? { ...this.options.grains, id: this.id }
+      : await loadGrains(this.opts, { log: this.log.child('salt.loader.grains') } as never);
     this.applyCredentials(await this.authenticate());
     this.channel = new RequestChannel(reqUri, this.creds, this.keys, {
       id: this.id,
@@ -233,7 +235,8 @@ export class Minion {
 
   /** Fires an event on the master bus through `_minion_event`. */
   async fireMaster(tag: string, data: unknown): Promise<void> {
-    await this.channel.send({ cmd: '_minion_event', id: this.id, tag, data, pretag: null }, this.requestTimeouts());
+    // Salt's field order: id, cmd, pretag, tok, data, tag.
+    await this.channel.send({ id: this.id, cmd: '_minion_event', pretag: null, tok: this.keys.tok, data, tag }, this.requestTimeouts());
   }
 
   private async fireStartEvents(): Promise<void> {

@@ -22,6 +22,8 @@ export interface RequestChannelOptions {
   sigAlgo: string;
   /** Re-authenticates and returns fresh credentials. */
   reauth: () => Promise<Credentials>;
+  /** Close the socket after this many idle ms (see ReqClientOptions.idleCloseMs); default never. */
+  idleCloseMs?: number;
 }
 
 export class RequestChannel {
@@ -34,7 +36,7 @@ export class RequestChannel {
     private readonly keys: MinionKeys,
     private readonly opts: RequestChannelOptions,
   ) {
-    this.client = new ReqClient(uri);
+    this.client = new ReqClient(uri, { idleCloseMs: opts.idleCloseMs });
   }
 
   updateCredentials(creds: Credentials): void {
@@ -60,7 +62,9 @@ export class RequestChannel {
       const env = { enc: 'aes', load: blob, version: 3, id: this.opts.id, enc_algo: this.opts.encAlgo, sig_algo: this.opts.sigAlgo };
       return { body: encodeWire(env), key: sessionKey, nonce };
     }
-    const full: Load = { ...load, tok: this.keys.tok, nonce };
+    // Protocol 2 adds only the nonce; commands that need a token (`_minion_event`, `_mine`) carry
+    // their own `tok`, as a real 3006 minion does (a stray `tok` ends up in job return events).
+    const full: Load = { ...load, nonce };
     const blob = this.crypticle(aesKey).dumps(full);
     return { body: encodeWire({ enc: 'aes', load: blob, version: 2, enc_algo: this.opts.encAlgo, sig_algo: this.opts.sigAlgo }), key: aesKey, nonce };
   }
