@@ -204,6 +204,24 @@ function build<T extends Record<string, unknown>>(role: Role, defaults: T, gathe
  * @throws ConfigError on a YAML error (file, line, column) or a bad option value (file, line,
  *   option, constraint, value).
  */
+/** Defines `key` as computed once on first read (and plain data afterwards, also when assigned). */
+function lazyProperty(obj: Record<string, unknown>, key: string, compute: () => unknown): void {
+  const settle = (value: unknown): void => {
+    Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
+  };
+  Object.defineProperty(obj, key, {
+    enumerable: true,
+    configurable: true,
+    get() {
+      settle(null); // while computing, `obj[key]` reads as unset
+      const value = compute();
+      settle(value);
+      return value;
+    },
+    set: settle,
+  });
+}
+
 export function loadMasterConfig(opts: LoadConfigOptions = {}): MasterOpts {
   const defaults = masterDefaults();
   const gathered = gather('master', defaults.default_include, opts);
@@ -213,10 +231,14 @@ export function loadMasterConfig(opts: LoadConfigOptions = {}): MasterOpts {
   o.token_dir = join(o.cachedir, 'tokens');
   o.syndic_dir = join(o.cachedir, 'syndics');
   if (!o.id) {
-    const { id, isIp } = getMinionId(o, { cache: false, host: opts.host });
-    o.id = id;
-    if (!isIp) appendDomain(o);
-    o.id += '_master';
+    // Computing the master id asks the resolver; most callers (the salt CLI) never read it, so it
+    // is computed on first use.
+    lazyProperty(o as unknown as Record<string, unknown>, 'id', () => {
+      const { id, isIp } = getMinionId(o, { cache: false, host: opts.host });
+      const scratch = { ...o, id } as MasterOpts;
+      if (!isIp) appendDomain(scratch);
+      return `${scratch.id}_master`;
+    });
   } else {
     appendDomain(o);
   }

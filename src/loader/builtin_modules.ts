@@ -9,6 +9,8 @@ export type ModuleImport = () => Promise<unknown>;
 export const BUILTIN_MODULES: Readonly<Record<string, readonly ModuleImport[]>> = {
   cmd: [() => import('../modules/cmd.js')],
   config: [() => import('../modules/config.js')],
+  cp: [() => import('../modules/cp.js')],
+  pillar: [() => import('../modules/pillar.js')],
   disk: [() => import('../modules/disk.js')],
   event: [() => import('../modules/event.js')],
   file: [() => import('../modules/file.js')],

@@ -702,6 +702,28 @@ function rename(p: Record<string, any>, ctx: StateCallContext): StateRet {
   return ret;
 }
 
+/** `file.exists` / `file.missing`: succeed only when the path is there (or is not). */
+function pathCheck(p: Record<string, any>, wantExists: boolean): StateRet {
+  const raw = pyStr(p.name ?? '');
+  const name = raw.startsWith('~') ? raw.replace(/^~(?=\/|$)/, process.env.HOME ?? '~') : raw;
+  const ret = ret0(name);
+  const kind = wantExists ? 'exists' : 'missing';
+  if (!name) {
+    ret.result = false;
+    ret.comment = `Must provide name to file.${kind}`;
+    return ret;
+  }
+  const there = !!lstatOrNull(name) && existsSync(name);
+  if (wantExists && !there) {
+    ret.result = false;
+    ret.comment = `Specified path ${name} does not exist`;
+  } else if (!wantExists && there) {
+    ret.result = false;
+    ret.comment = `Specified path ${name} exists`;
+  } else ret.comment = wantExists ? `Path ${name} exists` : `Path ${name} is missing`;
+  return ret;
+}
+
 const MANAGED_ARGS = [
   'name', 'source', 'source_hash', 'user', 'group', 'mode', 'template', 'makedirs', 'dir_mode', 'context', 'replace',
   'defaults', 'backup', 'show_changes', 'create', 'contents', 'contents_pillar', 'contents_newline', 'follow_symlinks',
@@ -783,6 +805,8 @@ const mod: SaltModule = {
       },
       (p, ctx) => copy(p, ctx),
     ),
+    exists: defineState({ args: ['name'], kwargs: true, doc: 'Verify that the named file or directory is present or exists.' }, (p) => pathCheck(p, true)),
+    missing: defineState({ args: ['name'], kwargs: true, doc: 'Verify that the named file or directory is missing.' }, (p) => pathCheck(p, false)),
     rename: defineState(
       { args: ['name', 'source', 'force', 'makedirs'], defaults: { force: false, makedirs: false }, kwargs: true, doc: 'If the source file exists on the system, rename it to the named file.' },
       (p, ctx) => rename(p, ctx),
