@@ -478,6 +478,9 @@ export async function connectToMaster(opts: Opts, deps: { io: CallerIo; log: Log
     throw err;
   }
   const timeouts = { timeoutMs: Number(opts.request_channel_timeout ?? 60) * 1000, tries: Number(opts.request_channel_tries ?? 3) };
+  // salt:// files (state.apply, cp.*) come from the master, as for the minion daemon.
+  const { registerMasterFileClient } = await import('../fileserver/index.js');
+  registerMasterFileClient((load) => channel.send(load, timeouts));
 
   return {
     send: (load) => channel.send(load, timeouts),

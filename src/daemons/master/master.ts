@@ -27,6 +27,24 @@ type Load = Record<string, unknown>;
 /** Publish-load fields copied from the client request's kwargs when present (salt-wire 6.1). */
 const FORWARDED_KWARGS = ['master_id', 'id', 'ret_config', 'metadata', 'module_executors', 'executor_opts', 'ret_kwargs'];
 
+/**
+ * Messages the master could not deliver, counted since start. libzmq drops these silently; the
+ * master counts them, logs a warning and fires {@link STATS_TAG} whenever one of them grows.
+ */
+export interface DeliveryStats {
+  /** Publishes dropped for at least one minion whose queue was at `pub_hwm`. */
+  pub_hwm_drops: number;
+  /** Replies on 4506 whose requester had gone (it timed out and closed its socket). */
+  reply_undeliverable: number;
+  /** Messages refused because a socket's send queue was full. */
+  send_queue_full: number;
+  /** Event bus frames dropped for subscribers that did not read. */
+  event_bus_drops: number;
+}
+
+/** Tag of the delivery-stats event: `salt/master/<master id>/stats`. */
+export const STATS_TAG = (masterId: string): string => `salt/master/${masterId}/stats`;
+
 export class Master {
   private readonly log: Logger;
   private pool!: WorkerPool;
@@ -42,6 +60,7 @@ export class Master {
   private timers: NodeJS.Timeout[] = [];
   private lastKeysMtime = 0;
   private stopped = false;
+  private lastDelivery = '';
 
   constructor(private readonly opts: Opts, log: Logger) {
     this.log = log;
@@ -69,6 +88,9 @@ export class Master {
       cachedir,
       hashType: String(this.opts.hash_type ?? 'sha256'),
       keepJobsSeconds: Number(this.opts.keep_jobs_seconds ?? 86400),
+      // Atomic (temp file + rename) without fsync, like Salt's local_cache: three fsyncs per
+      // publish cost more than the rest of a publish on a busy disk.
+      fsync: false,
     });
     await this.loadMinionDataCache(cachedir);
 
@@ -103,6 +125,7 @@ export class Master {
 
     this.lastKeysMtime = await this.keysMtime();
     this.timers.push(setInterval(() => void this.watchKeys(), 1000));
+    this.timers.push(setInterval(() => this.reportDelivery(), 1000));
     const loop = Math.max(1, Number(this.opts.loop_interval ?? 60)) * 1000;
     this.timers.push(setInterval(() => void this.maintenance(), loop));
     for (const t of this.timers) t.unref();
@@ -272,6 +295,29 @@ export class Master {
       }
     }
     return m;
+  }
+
+  /** Undelivered-message counters since start. */
+  deliveryStats(): DeliveryStats {
+    return {
+      pub_hwm_drops: this.pub?.hwmDrops ?? 0,
+      reply_undeliverable: this.req?.undeliverable ?? 0,
+      send_queue_full: (this.pub?.queueFull ?? 0) + (this.req?.queueFull ?? 0),
+      event_bus_drops: this.bus?.stats.dropped ?? 0,
+    };
+  }
+
+  /** Every second: when a delivery counter grew, log it and fire the stats event. */
+  private reportDelivery(): void {
+    if (this.stopped) return;
+    const stats = this.deliveryStats();
+    const key = JSON.stringify(stats);
+    if (key === this.lastDelivery) return;
+    const first = this.lastDelivery === '';
+    this.lastDelivery = key;
+    if (first && Object.values(stats).every((n) => n === 0)) return;
+    this.log.warn(`Messages not delivered since start: ${Object.entries(stats).map(([k, v]) => `${k}=${v}`).join(', ')}`);
+    this.fire(STATS_TAG(String(this.opts.id ?? 'master')), { ...stats });
   }
 
   /** Every second: key changes by salt-key reach the workers, and a `.dfn` drop file rotates AES. */

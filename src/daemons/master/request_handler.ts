@@ -22,6 +22,8 @@ import { validMinionId } from '../../jobs/minion_id.js';
 import type { Logger } from '../../log/logger.js';
 import type { MasterAction, WorkerInit, WorkerResult } from './messages.js';
 import { handleMinionEvent } from './minion_events.js';
+import { handleFileServerCommand } from '../../fileserver/index.js';
+import { compilePillar } from '../../pillar/index.js';
 
 const ENC_ALGOS = new Set(['OAEP-SHA1', 'OAEP-SHA224']);
 const SIG_ALGOS = new Set(['PKCS1v15-SHA1', 'PKCS1v15-SHA224']);
@@ -354,14 +356,13 @@ export class RequestHandler {
         return replyOnly(encrypt(null), actions);
       case '_pillar':
         return replyOnly(await this.pillar(load, env, version, nonce, actions), actions);
-      case '_master_opts':
-        return replyOnly(encrypt(this.masterOpts(load)), actions);
-      case '_file_envs':
-        return replyOnly(encrypt(Object.keys((this.opts.file_roots as Load) ?? {})), actions);
-      default:
+      default: {
+        const fsReply = await handleFileServerCommand(String(cmd), load, this.opts);
+        if (fsReply !== undefined) return replyOnly(encrypt(fsReply), actions);
         // Salt answers False for a command it does not expose.
         this.deps.log.debug(`Unknown or unsupported AES command ${JSON.stringify(String(cmd)).slice(0, 80)}`);
         return replyOnly(encrypt(false), actions);
+      }
     }
   }
 
@@ -383,7 +384,14 @@ export class RequestHandler {
     const id = load.id;
     if (!validMinionId(id) || !isMap(load.grains)) return encodeWire({ error: 'Pillar request needs an id and grains' });
     const grains = { ...load.grains, id };
-    const pillar: Load = {};
+    const { pillar } = await compilePillar({
+      id,
+      grains,
+      saltenv: typeof load.saltenv === 'string' ? load.saltenv : null,
+      pillarenv: typeof load.pillarenv === 'string' ? load.pillarenv : null,
+      pillarOverride: isMap(load.pillar_override) ? load.pillar_override : {},
+      opts: this.opts,
+    });
     if (this.opts.minion_data_cache !== false) {
       actions.push({ type: 'minionData', id, grains, pillar });
       await this.writeMinionData(id, grains, pillar);
@@ -415,22 +423,6 @@ export class RequestHandler {
     } catch (err) {
       this.deps.log.warn(`Could not write the data cache of ${id}: ${(err as Error).message}`);
     }
-  }
-
-  private masterOpts(load: Load): Load {
-    const o = this.opts;
-    const out: Load = {
-      file_roots: o.file_roots,
-      top_file_merging_strategy: o.top_file_merging_strategy,
-      env_order: o.env_order,
-      default_top: o.default_top,
-    };
-    if (!load.env_only) {
-      for (const k of ['renderer', 'failhard', 'state_top', 'state_top_saltenv', 'nodegroups', 'state_auto_order', 'state_events', 'state_aggregate', 'jinja_env', 'jinja_sls_env', 'jinja_lstrip_blocks', 'jinja_trim_blocks']) {
-        out[k] = o[k];
-      }
-    }
-    return out;
   }
 
   // ---- publishes ------------------------------------------------------------------------------

@@ -16,6 +16,8 @@ import type { Logger } from '../../log/logger.js';
 import { AuthRefusedError, loadOrCreateMinionKeys, signIn, type Credentials, type MinionKeys } from './auth.js';
 import { RequestChannel } from './request_channel.js';
 import { PublishReceiver } from './publish_receiver.js';
+import { registerMasterFileClient } from '../../fileserver/index.js';
+import { registerPillarFetcher } from '../../pillar/fetcher.js';
 import { MinionJobRegistry } from './job_registry.js';
 
 type Opts = Record<string, unknown>;
@@ -186,6 +188,8 @@ export class Minion {
       identity: this.id,
     });
     this.sub.connect();
+    registerMasterFileClient((load) => this.channel.send(load, this.requestTimeouts()));
+    registerPillarFetcher((_opts, r) => this.requestPillar(r));
     void this.readPublishes();
     this.pillar = await this.requestPillar();
     this.loader = new Loader({ opts: this.opts, grains: this.grains, pillar: this.pillar, jobs: this.jobs, log: this.log.child('salt.loader'), fireMaster: (tag, data) => this.fireMaster(tag, data) });
@@ -198,14 +202,14 @@ export class Minion {
   }
 
   /** `_pillar` with Salt's `send_private` reply: decrypt the one-time key, verify the master's signature. */
-  private async requestPillar(): Promise<Load> {
+  private async requestPillar(req?: { saltenv: string | null; pillarenv: string | null; pillarOverride: Load }): Promise<Load> {
     const load: Load = {
       cmd: '_pillar',
       id: this.id,
       grains: this.grains,
-      saltenv: this.opts.saltenv ?? null,
-      pillarenv: this.opts.pillarenv ?? null,
-      pillar_override: {},
+      saltenv: req ? req.saltenv : (this.opts.saltenv ?? null),
+      pillarenv: req ? req.pillarenv : (this.opts.pillarenv ?? null),
+      pillar_override: req?.pillarOverride ?? {},
       extra_minion_data: {},
       ver: '2',
     };
