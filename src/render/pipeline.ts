@@ -5,7 +5,7 @@
  * does with one file.
  */
 import { locate } from './errors.js';
-import { cachedPath, jinjaRenderer } from './renderers/jinja.js';
+import { cachedPath, jinjaRenderer, renderJinjaText } from './renderers/jinja.js';
 import { jsonRenderer } from './renderers/json.js';
 import { pyRenderer } from './renderers/py.js';
 import { yamlRenderer } from './renderers/yaml.js';
@@ -144,4 +144,29 @@ export async function findSls(sls: string, saltenv: string, lookup: FileLookup):
     if (text !== null && text !== undefined) return { path, text };
   }
   return null;
+}
+
+/**
+ * Renders a file template (`file.managed` with `template: jinja`): the Jinja renderer alone, with
+ * the state's variables (`defaults` overlaid by `context`, `source`, `name`...) besides the usual
+ * `salt`, `grains`, `pillar`, `opts` and `saltenv`.
+ */
+export async function renderTemplate(
+  text: string,
+  vars: Record<string, unknown> & { salt: RenderContext['salt']; grains?: Record<string, unknown>; pillar?: Record<string, unknown>; opts?: Record<string, unknown>; saltenv?: string },
+  options: { path?: string; lookup?: FileLookup } = {},
+): Promise<string> {
+  const { salt, grains, pillar, opts, saltenv, ...extra } = vars;
+  const env = saltenv ?? 'base';
+  const path = options.path ?? '';
+  return renderJinjaText(text, {
+    saltenv: env,
+    sls: '',
+    argline: '',
+    path,
+    tmplpath: path,
+    context: { salt, grains: grains ?? {}, pillar: pillar ?? {}, opts: opts ?? {} },
+    lookup: options.lookup ?? (() => null),
+    extra,
+  });
 }

@@ -24,6 +24,8 @@ export interface RendererCall {
   tmplpath: string;
   context: RenderContext;
   lookup: FileLookup;
+  /** More template variables (`file.managed`'s `defaults`/`context`, `source`, `name` ...). */
+  extra?: Record<string, unknown>;
 }
 
 /**

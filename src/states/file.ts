@@ -2,6 +2,7 @@
  * Salt's `file` state module (part): managed, directory, absent, symlink, append, replace,
  * touch, copy. Texts and change keys follow Salt 3006.
  */
+import { renderTemplate } from '../render/pipeline.js';
 import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync, type Stats } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import type { SaltModule } from '../loader/types.js';
@@ -51,22 +52,6 @@ function traverse(data: unknown, key: string, delimiter = ':'): unknown {
     cur = Array.isArray(cur) ? cur[Number(part)] : cur[part];
   }
   return cur;
-}
-
-type TemplateRenderer = (text: string, context: Record<string, unknown>) => Promise<string>;
-
-/** The Jinja template renderer from the renderer pipeline, when it exists. */
-async function jinjaRenderer(): Promise<TemplateRenderer | null> {
-  const path = '../render/pipeline.js';
-  try {
-    const mod = (await import(path)) as Record<string, unknown>;
-    for (const name of ['renderTemplate', 'renderJinjaTemplate', 'renderJinja']) {
-      if (typeof mod[name] === 'function') return mod[name] as TemplateRenderer;
-    }
-  } catch {
-    // the pipeline is not there yet
-  }
-  return null;
 }
 
 /** Fetches `source` (a salt:// URL, a local path, or a list of them: the first found wins). */
@@ -181,12 +166,6 @@ async function managed(p: Record<string, any>, ctx: StateCallContext): Promise<S
         ret.comment = `Specified template format ${pyStr(p.template)} is not supported`;
         return ret;
       }
-      const render = await jinjaRenderer();
-      if (!render) {
-        ret.result = false;
-        ret.comment = 'Unable to manage file: the jinja template renderer is not available';
-        return ret;
-      }
       const context = {
         ...(isDict(p.defaults) ? p.defaults : {}),
         ...(isDict(p.context) ? p.context : {}),
@@ -199,7 +178,7 @@ async function managed(p: Record<string, any>, ctx: StateCallContext): Promise<S
         salt: ctx.salt,
       };
       try {
-        data = Buffer.from(await render(data.toString('utf8'), context));
+        data = Buffer.from(await renderTemplate(data.toString('utf8'), context));
       } catch (err) {
         ret.result = false;
         ret.comment = `Unable to manage file: ${(err as Error).message}`;

@@ -163,6 +163,7 @@ export async function renderJinjaText(text: string, call: RendererCall): Promise
     ['saltenv', saltenv],
     ['sls', sls],
     ...Object.entries(slsContext(call.tmplpath, sls)),
+    ...Object.entries(call.extra ?? {}),
   ]);
   for (const [k, v] of vars) env.globals.set(k, v);
   let output: string;

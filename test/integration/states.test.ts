@@ -1,0 +1,75 @@
+/**
+ * A state tree with a top file, applied through a real master to two real minions, printed with
+ * the highstate outputter, applied again with no changes, and a failing state's exit code.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { TestCluster } from '../support/cluster.js';
+
+describe('state.apply through the master', () => {
+  let cluster: TestCluster;
+  let roots: string;
+  let out: string;
+
+  before(async () => {
+    const base = join(process.env.TMPDIR ?? '/tmp', `salt-ts-states-${process.pid}`);
+    roots = join(base, 'srv');
+    out = join(base, 'out');
+    mkdirSync(join(roots, 'salt', 'web'), { recursive: true });
+    mkdirSync(join(roots, 'pillar'), { recursive: true });
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(roots, 'salt', 'top.sls'), "base:\n  '*':\n    - common\n  's2':\n    - web\n");
+    writeFileSync(
+      join(roots, 'salt', 'common.sls'),
+      `motd:\n  file.managed:\n    - name: ${out}/{{ grains['id'] }}.motd\n    - contents: "Welcome to {{ grains['id'] }} ({{ pillar.get('role', 'none') }})"\n`,
+    );
+    writeFileSync(join(roots, 'salt', 'web', 'init.sls'), `web-conf:\n  file.managed:\n    - name: ${out}/web.conf\n    - source: salt://web/web.conf.j2\n    - template: jinja\n    - require:\n      - file: motd\n`);
+    writeFileSync(join(roots, 'salt', 'web', 'web.conf.j2'), "listen {{ pillar['port'] }}\n");
+    writeFileSync(join(roots, 'salt', 'broken.sls'), 'fails:\n  test.fail_without_changes: []\n');
+    writeFileSync(join(roots, 'pillar', 'top.sls'), "base:\n  '*':\n    - data\n");
+    writeFileSync(join(roots, 'pillar', 'data.sls'), 'role: web\nport: 8080\n');
+    cluster = await TestCluster.start({
+      minions: ['s1', 's2'],
+      master: { file_roots: { base: [join(roots, 'salt')] }, pillar_roots: { base: [join(roots, 'pillar')] } },
+    });
+  });
+  after(async () => {
+    await cluster?.stop();
+  });
+
+  test('highstate applies the top file to each minion, with pillar and salt:// templates', async () => {
+    const r = await cluster.cli('salt', ['*', 'state.apply', '--out', 'json', '--static']);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    const ret = JSON.parse(r.stdout);
+    assert.equal(Object.keys(ret.s1).length, 1);
+    assert.equal(Object.keys(ret.s2).length, 2);
+    assert.equal(readFileSync(join(out, 's1.motd'), 'utf8'), 'Welcome to s1 (web)\n', 'contents_newline adds the final newline');
+    assert.equal(readFileSync(join(out, 'web.conf'), 'utf8'), 'listen 8080\n');
+    for (const v of Object.values(ret.s2) as Array<Record<string, unknown>>) assert.equal(v.result, true);
+  });
+
+  test('a second apply reports no changes, in the highstate outputter', async () => {
+    const r = await cluster.cli('salt', ['s1', 'state.apply', '--no-color']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^s1:\n----------\n {10}ID: motd\n {4}Function: file\.managed\n/m);
+    assert.match(r.stdout, /Comment: File .* is in the correct state/);
+    assert.match(r.stdout, /\nSummary for s1\n------------\nSucceeded: 1\nFailed:    0\n------------\nTotal states run:     1\n/);
+  });
+
+  test('test=True predicts without changing anything', async () => {
+    writeFileSync(join(out, 's1.motd'), 'changed by hand');
+    const r = await cluster.cli('salt', ['s1', 'state.apply', 'test=True', '--out', 'json']);
+    const res = Object.values(JSON.parse(r.stdout).s1)[0] as Record<string, unknown>;
+    assert.equal(res.result, null);
+    assert.equal(readFileSync(join(out, 's1.motd'), 'utf8'), 'changed by hand');
+  });
+
+  test('a failing state makes salt exit 1 with Salt\'s error line', async () => {
+    const r = await cluster.cli('salt', ['s1', 'state.sls', 'broken', '--no-color']);
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /Result: False/);
+    assert.match(r.stderr, /ERROR: Minions returned with non-zero exit code/);
+  });
+});
