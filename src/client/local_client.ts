@@ -67,6 +67,9 @@ const NO_RESPONSE = (jid: string): string =>
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** The tag prefix of every job event. */
+const ALL_JOBS = 'salt/job/';
+
 /** The request channel (ZeroMQ's native addon and the wire codec), loaded once on first need. */
 interface Transport {
   zeromq: typeof import('../transport/zeromq.js');
@@ -83,6 +86,8 @@ function loadTransport(): Promise<Transport> {
 export class LocalClient {
   private event: EventClient | null = null;
   private req: ReqClient | null = null;
+  /** Jobs whose events are kept for a coming {@link iterReturns} (see {@link pub}). */
+  private readonly held = new Set<string>();
 
   constructor(private readonly opts: Opts) {}
 
@@ -131,8 +136,34 @@ export class LocalClient {
     return this.event;
   }
 
-  /** Sends the clear `publish` and returns the master's `{jid, minions}`. */
+  /**
+   * Sends the clear `publish` and returns the master's `{jid, minions}`. When listening (see
+   * {@link listen}), the job's events are kept from before the publish on, as Salt's `run_job`
+   * does: a fast minion's return can reach the bus before the master's reply reaches us. They are
+   * kept until {@link iterReturns} takes them, or {@link close}.
+   */
   async pub(args: PublishArgs): Promise<PubData> {
+    const ev = this.event;
+    if (!ev) return this.publish(args);
+    ev.subscribe(ALL_JOBS);
+    try {
+      const pub = await this.publish(args);
+      if (pub.jid && !this.held.has(pub.jid)) {
+        ev.subscribe(`salt/job/${pub.jid}`);
+        this.held.add(pub.jid);
+      }
+      return pub;
+    } finally {
+      ev.unsubscribe(ALL_JOBS);
+    }
+  }
+
+  /** Drops the hold {@link pub} put on a job's events, once a caller subscribed itself. */
+  private releaseHold(jid: string): void {
+    if (this.held.delete(jid)) this.event?.unsubscribe(`salt/job/${jid}`);
+  }
+
+  private async publish(args: PublishArgs): Promise<PubData> {
     const kwargs: Load = { ...(args.kwargs ?? {}) };
     const load: Load = {
       cmd: 'publish',
@@ -187,6 +218,7 @@ export class LocalClient {
     const minionTimeouts = new Map<string, number>();
     let minionsRunning = true;
     const jobSub = ev.subscribe(`salt/job/${jid}`);
+    this.releaseHold(jid);
     let findJid: string | null = null;
     const queue: Array<{ tag: string; data: Load }> = [];
     const waker: { wake: (() => void) | null } = { wake: null };
@@ -275,6 +307,7 @@ export class LocalClient {
     }
     if (!pub.jid) return null;
     const sub = ev.subscribe(`salt/job/${pub.jid}`);
+    this.releaseHold(pub.jid);
     void (async () => {
       const stopAt = Date.now() + gatherJobTimeout * 1000 + 1000;
       for await (const e of sub) {
@@ -288,6 +321,7 @@ export class LocalClient {
   }
 
   async close(): Promise<void> {
+    this.held.clear();
     this.req?.close();
     this.req = null;
     await this.event?.close();

@@ -1,18 +1,31 @@
 /**
  * A client of Salt's local event bus (salt-wire 9.2), usable against a salt-ts master or a real
  * Salt master on the same host: subscribe to the pub socket and wait for events, or fire events
- * into the pull socket. Imports only Node built-ins and the msgpack helper, to keep the CLI's
- * start-up short.
+ * into the pull socket. Imports only Node built-ins and small helpers; the msgpack codec (event
+ * decoding, framing, trimming) is loaded on first use and in the background while connecting, so a
+ * CLI can publish while it loads: events that arrive before it is ready wait in the socket.
  */
 import { EventEmitter } from 'node:events';
 import { createConnection, type Socket } from 'node:net';
 import { busEndpoints, describeEndpoint, type BusEndpoint, type BusLocation } from './addresses.js';
 import { EventBusConnectError, EventBusDisconnectedError } from './errors.js';
-import { assertValidEvent, peekEventTag, stampEvent, TAGEND, unpackEvent, type EventData, type SaltEvent } from './event.js';
-import { FrameReader, frameBody, packFrame } from './framing.js';
+import type { EventData, SaltEvent } from './event.js';
 import { tagMatcher, type MatchType } from './matcher.js';
 import { silentLogger, type BusLogger } from './_logger.js';
-import { DEFAULT_MAX_EVENT_SIZE, packTrimmedData } from './trim.js';
+
+/** The event codec modules (they pull in msgpack), loaded once on first need. */
+interface Codec {
+  event: typeof import('./event.js');
+  framing: typeof import('./framing.js');
+  trim: typeof import('./trim.js');
+}
+
+let codecLoading: Promise<Codec> | null = null;
+
+function loadCodec(): Promise<Codec> {
+  codecLoading ??= Promise.all([import('./event.js'), import('./framing.js'), import('./trim.js')]).then(([event, framing, trim]) => ({ event, framing, trim }));
+  return codecLoading;
+}
 
 export interface EventClientOptions extends BusLocation {
   /** `max_event_size` for fired events; default 1 MiB. */
@@ -74,7 +87,7 @@ export class EventClient extends EventEmitter {
   private readonly pubEp: BusEndpoint;
   private readonly pullEp: BusEndpoint;
   private readonly log: BusLogger;
-  private readonly maxEventSize: number;
+  private readonly maxEventSize: number | undefined;
   private readonly maxPending: number;
   private pubSocket: Socket | null = null;
   private pullSocket: Socket | null = null;
@@ -92,7 +105,7 @@ export class EventClient extends EventEmitter {
     this.pubEp = eps.pub;
     this.pullEp = eps.pull;
     this.log = opts.logger ?? silentLogger;
-    this.maxEventSize = opts.maxEventSize ?? DEFAULT_MAX_EVENT_SIZE;
+    this.maxEventSize = opts.maxEventSize;
     this.maxPending = opts.maxPending ?? 100000;
   }
 
@@ -109,9 +122,31 @@ export class EventClient extends EventEmitter {
    */
   async connectPub(timeout = 5000): Promise<void> {
     if (this.connected) return;
+    const codec = loadCodec();
+    codec.catch(() => undefined);
     const socket = await connect(this.pubEp, timeout);
     this.pubSocket = socket;
-    const reader = new FrameReader(Number.MAX_SAFE_INTEGER);
+    // Until the codec is loaded the socket is not read: incoming events wait in its buffer.
+    codec.then(
+      (c) => {
+        if (!socket.destroyed) this.readEvents(socket, c);
+      },
+      (err: Error) => {
+        this.log.error(`event client: cannot load the event codec: ${err.message}`);
+        socket.destroy();
+      },
+    );
+    socket.on('error', (err) => this.log.debug(`event client: pub connection error: ${err.message}`));
+    socket.on('close', () => {
+      if (this.pubSocket === socket) this.pubSocket = null;
+      const err = new EventBusDisconnectedError(`the event bus at ${describeEndpoint(this.pubEp)} closed the connection`);
+      for (const w of [...this.waiters]) this.finish(w, null, err);
+      if (!this.closed) this.emit('disconnect');
+    });
+  }
+
+  private readEvents(socket: Socket, codec: Codec): void {
+    const reader = new codec.framing.FrameReader(Number.MAX_SAFE_INTEGER);
     socket.on('data', (chunk: Buffer) => {
       let frames: Buffer[];
       try {
@@ -123,18 +158,11 @@ export class EventClient extends EventEmitter {
       }
       for (const frame of frames) {
         try {
-          this.dispatch(frameBody(frame));
+          this.dispatch(codec, codec.framing.frameBody(frame));
         } catch (err) {
           this.log.warn(`event client: skipping an undecodable event: ${(err as Error).message}`);
         }
       }
-    });
-    socket.on('error', (err) => this.log.debug(`event client: pub connection error: ${err.message}`));
-    socket.on('close', () => {
-      if (this.pubSocket === socket) this.pubSocket = null;
-      const err = new EventBusDisconnectedError(`the event bus at ${describeEndpoint(this.pubEp)} closed the connection`);
-      for (const w of [...this.waiters]) this.finish(w, null, err);
-      if (!this.closed) this.emit('disconnect');
     });
   }
 
@@ -246,11 +274,13 @@ export class EventClient extends EventEmitter {
    *   is not there.
    */
   async fire(tag: string, data: EventData, timeout = 1000): Promise<void> {
-    assertValidEvent(tag, data);
-    const body = Buffer.concat([Buffer.from(tag, 'utf8'), Buffer.from(TAGEND), packTrimmedData(stampEvent(data), this.maxEventSize)]);
+    const { event, framing, trim } = await loadCodec();
+    const assertValid: (tag: unknown, data: unknown) => asserts data is EventData = event.assertValidEvent;
+    assertValid(tag, data);
+    const body = Buffer.concat([Buffer.from(tag, 'utf8'), Buffer.from(event.TAGEND), trim.packTrimmedData(event.stampEvent(data), this.maxEventSize ?? trim.DEFAULT_MAX_EVENT_SIZE)]);
     const socket = await this.pullConnection(timeout);
     await new Promise<void>((resolve, reject) => {
-      socket.write(packFrame(body), (err) => (err ? reject(new EventBusConnectError(`cannot fire ${tag}: ${err.message}`, { cause: err })) : resolve()));
+      socket.write(framing.packFrame(body), (err) => (err ? reject(new EventBusConnectError(`cannot fire ${tag}: ${err.message}`, { cause: err })) : resolve()));
     });
   }
 
@@ -296,8 +326,8 @@ export class EventClient extends EventEmitter {
     return this.pullConnecting;
   }
 
-  private dispatch(body: Buffer): void {
-    const tag = peekEventTag(body);
+  private dispatch(codec: Codec, body: Buffer): void {
+    const tag = codec.event.peekEventTag(body);
     if (tag === null) {
       this.log.debug('event client: skipping a body without a tag end marker');
       return;
@@ -312,7 +342,7 @@ export class EventClient extends EventEmitter {
     }
     const keep = !waiter && this.subscriptions.some((s) => s.match(tag));
     if (!wantsAll && !waiter && !keep) return;
-    const event = unpackEvent(body);
+    const event = codec.event.unpackEvent(body);
     if (wantsAll) this.emit('event', event);
     if (waiter) this.finish(waiter, event);
     else if (keep) {

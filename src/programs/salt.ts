@@ -6,9 +6,21 @@ import { appendFileSync } from 'node:fs';
 import { parseSaltArgv, type SaltCliPublish } from '../client/salt_options.js';
 import { loadMasterConfig } from '../config/index.js';
 import { LocalClient, type MinionReturn } from '../client/local_client.js';
-import { formatOutput } from '../output/index.js';
 import { yamlifyArg } from '../args/yamlify.js';
-import { versionsReport } from '../version.js';
+
+type OutputModule = typeof import('../output/index.js');
+
+/**
+ * The outputters, loaded on first need: a publish starts loading them while the master and the
+ * minions work, so their start-up cost is off the critical path.
+ */
+let outputModule: OutputModule | null = null;
+let outputLoading: Promise<OutputModule> | null = null;
+
+function loadOutput(): Promise<OutputModule> {
+  outputLoading ??= import('../output/index.js').then((m) => (outputModule = m));
+  return outputLoading;
+}
 
 type Opts = Record<string, unknown>;
 
@@ -37,7 +49,8 @@ function display(io: Io, data: unknown, out: string, opts: Opts, retcode = 0): v
   if (outName === 'text') outName = 'txt';
   if (!outName) outName = 'nested';
   const color = opts.force_color ? true : opts.no_color ? false : opts.color !== undefined ? Boolean(opts.color) : process.stdout.isTTY === true;
-  const text = formatOutput(data, outName, { ...opts, color } as never, { _retcode: retcode });
+  if (!outputModule) throw new Error('display() before loadOutput() finished');
+  const text = outputModule.formatOutput(data, outName, { ...opts, color } as never, { _retcode: retcode });
   if (!text) return;
   if (typeof opts.output_file === 'string' && opts.output_file) {
     appendFileSync(opts.output_file, text + '\n');
@@ -62,6 +75,7 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
   }
   if ('stdout' in parsed && parsed.stdout) io.out(String(parsed.stdout));
   if (parsed.action === 'versions-report') {
+    const { versionsReport } = await import('../version.js');
     io.out(versionsReport().join('\n') + '\n');
     return 0;
   }
@@ -74,6 +88,7 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
   }
   mergeCliOptions(opts, parsed.options as unknown as Record<string, unknown>, parsed.explicit);
   if (parsed.action === 'config-dump') {
+    await loadOutput();
     display(io, opts, 'yaml', { ...opts, output: 'yaml' });
     return 0;
   }
@@ -124,7 +139,11 @@ async function runJob(io: Io, client: LocalClient, p: SaltCliPublish, opts: Opts
       return 0;
     }
     await client.listen(timeout * 1000);
-    const pub = await client.pub(pubArgs);
+    const publishing = client.pub(pubArgs);
+    // Load the outputters while the master and the minions work.
+    const outputReady = loadOutput();
+    outputReady.catch(() => undefined);
+    const pub = await publishing;
     if (!pub.jid || pub.minions.length === 0) {
       io.out('No minions matched the target. No command was sent, no jid was assigned.\n');
       io.err('ERROR: No return received\n');
@@ -145,6 +164,7 @@ async function runJob(io: Io, client: LocalClient, p: SaltCliPublish, opts: Opts
     const retcodes: number[] = [];
     let out = '';
     for await (const fullRet of iter) {
+      if (!outputModule) await outputReady;
       for (const [id, r] of Object.entries(fullRet)) {
         if (r.failed && !o.show_timeout && !o.verbose) continue;
         all[id] = r.ret;
@@ -154,6 +174,7 @@ async function runJob(io: Io, client: LocalClient, p: SaltCliPublish, opts: Opts
         if (!o.static && p.fun !== 'sys.doc') display(io, { [id]: r.ret }, r.out ?? '', opts, rc);
       }
     }
+    await outputReady;
     if (p.fun === 'sys.doc') {
       printDocs(io, all, opts);
     } else if (o.static) {
@@ -171,6 +192,7 @@ async function runJob(io: Io, client: LocalClient, p: SaltCliPublish, opts: Opts
     return 0;
   } catch (err) {
     const e = err as Error;
+    await loadOutput();
     if (['AuthenticationError', 'AuthorizationError', 'SaltReqTimeoutError', 'PublishError', 'EventBusConnectError'].includes(e.name)) {
       const msg =
         e.name === 'EventBusConnectError'
