@@ -32,4 +32,7 @@ export const BUILTIN_MODULES: Readonly<Record<string, readonly ModuleImport[]>> 
   system: [() => import('../modules/system.js')],
   hosts: [() => import('../modules/hosts.js')],
   ssh: [() => import('../modules/ssh.js')],
+  schedule: [() => import('../modules/schedule.js')],
+  mine: [() => import('../modules/mine.js')],
+  beacons: [() => import('../modules/beacons.js')],
 };

@@ -2,19 +2,19 @@
  * The execution-module loader: finds a function by its Salt name (`test.ping`), importing its
  * module only when first needed, and answers what `sys.*` asks about the loaded functions.
  */
-import { readdirSync } from 'node:fs';
-import { basename, extname, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
 import { nullLogger, type Logger } from '../log/logger.js';
 import { fnmatch } from './_fnmatch.js';
 import { bindArguments } from './bind.js';
 import { BUILTIN_MODULES, type ModuleImport } from './builtin_modules.js';
+import { listCustomModuleFiles, versionedImportUrl } from './custom_files.js';
 import { FunctionNotAvailableError, ModuleLoadError } from './errors.js';
 import type {
   ArgspecReport,
   CallContext,
   FunctionDirectory,
   JobRegistry,
+  MinionServices,
   SaltFunction,
   SaltModule,
   VirtualContext,
@@ -28,13 +28,15 @@ export interface LoaderOptions {
   jobs?: JobRegistry;
   log?: Logger;
   /**
-   * Extra directories of custom modules (`module_dirs`, synced `_modules`): `.js`/`.mjs` files
-   * (and `.ts` when running under a TypeScript loader) whose default export is a `SaltModule`.
+   * Extra directories of custom modules (`module_dirs`, synced `_modules`): `.js`/`.mjs`/`.ts`
+   * files whose default export is a `SaltModule` (TypeScript is transpiled to `<cachedir>/tscache`).
    * A custom module overrides a built-in one of the same name. Files starting with `_` are skipped.
    */
   moduleDirs?: string[];
   /** Sends an event to the master bus (`_minion_event`); absent when there is no master (salt-call --local). */
   fireMaster?: (tag: string, data: Record<string, unknown>) => Promise<void>;
+  /** The minion daemon's live services, handed to every call as `ctx.minion` (filled in later is fine: kept by reference). */
+  minion?: MinionServices;
   /** The built-in table (defaults to {@link BUILTIN_MODULES}); tests pass their own. */
   builtins?: Readonly<Record<string, readonly ModuleImport[]>>;
 }
@@ -46,8 +48,6 @@ export interface CallDetails {
   /** The `__context__` to use; a fresh `{}` when omitted. */
   context?: Record<string, unknown>;
 }
-
-const MODULE_EXTENSIONS = new Set(['.js', '.mjs', '.cjs', '.ts', '.mts']);
 
 function isSaltModule(value: unknown): value is SaltModule {
   if (!value || typeof value !== 'object') return false;
@@ -77,10 +77,13 @@ export function pyDocstring(doc: string): string {
 /** The loader of execution modules. Lazy: a module is imported the first time it is needed. */
 export class Loader implements FunctionDirectory {
   readonly opts: Record<string, unknown>;
-  readonly grains: Record<string, unknown>;
-  readonly pillar: Record<string, unknown>;
+  /** The grains functions see; replaced by {@link reload} when given new ones. */
+  grains: Record<string, unknown>;
+  /** The pillar functions see; replaced by {@link reload} when given new ones. */
+  pillar: Record<string, unknown>;
   readonly jobs?: JobRegistry;
   readonly fireMaster?: (tag: string, data: Record<string, unknown>) => Promise<void>;
+  readonly minion?: MinionServices;
   readonly log: Logger;
   private readonly builtins: Readonly<Record<string, readonly ModuleImport[]>>;
   private readonly moduleDirs: string[];
@@ -97,6 +100,7 @@ export class Loader implements FunctionDirectory {
     this.pillar = options.pillar ?? {};
     this.jobs = options.jobs;
     this.fireMaster = options.fireMaster;
+    this.minion = options.minion;
     this.log = options.log ?? nullLogger;
     this.builtins = options.builtins ?? BUILTIN_MODULES;
     this.moduleDirs = (options.moduleDirs ?? []).map((d) => resolve(d));
@@ -203,7 +207,13 @@ export class Loader implements FunctionDirectory {
     return mod && Object.keys(mod.functions).length > 0 ? mod.name : '';
   }
 
-  reload(): void {
+  /**
+   * Drops every loaded module (and the list of custom module files) so the next call imports
+   * them afresh, e.g. after `saltutil.sync_modules`; optionally with new grains and pillar.
+   */
+  reload(update: { grains?: Record<string, unknown>; pillar?: Record<string, unknown> } = {}): void {
+    if (update.grains) this.grains = update.grains;
+    if (update.pillar) this.pillar = update.pillar;
     this.modules.clear();
     this.missing.clear();
     this.pending.clear();
@@ -224,6 +234,7 @@ export class Loader implements FunctionDirectory {
       signal: details.signal,
       loader: this,
       fireMaster: this.fireMaster,
+      minion: this.minion,
       salt: (fun, args = [], kwargs = {}) => this.call(fun, args, kwargs, ctx),
     };
     return ctx;
@@ -246,32 +257,14 @@ export class Loader implements FunctionDirectory {
   // --- loading -------------------------------------------------------------------------
 
   private listCustomFiles(): Map<string, string[]> {
-    if (this.customFiles) return this.customFiles;
-    const files = new Map<string, string[]>();
-    for (const dir of this.moduleDirs) {
-      let entries: string[];
-      try {
-        entries = readdirSync(dir).sort();
-      } catch {
-        continue;
-      }
-      for (const entry of entries) {
-        const ext = extname(entry);
-        if (!MODULE_EXTENSIONS.has(ext) || entry.startsWith('_') || entry.endsWith('.d.ts') || entry.includes('.test.')) continue;
-        const name = basename(entry, ext);
-        const list = files.get(name) ?? [];
-        list.push(join(dir, entry));
-        files.set(name, list);
-      }
-    }
-    this.customFiles = files;
-    return files;
+    this.customFiles ??= listCustomModuleFiles(this.moduleDirs, this.opts, this.log);
+    return this.customFiles;
   }
 
   private candidates(name: string): Array<{ source: string; load: ModuleImport }> {
     const out: Array<{ source: string; load: ModuleImport }> = [];
     for (const file of this.listCustomFiles().get(name) ?? []) {
-      out.push({ source: file, load: () => import(pathToFileURL(file).href) });
+      out.push({ source: file, load: () => import(versionedImportUrl(file)) });
     }
     for (const load of this.builtins[name] ?? []) out.push({ source: `builtin:${name}`, load });
     return out;

@@ -90,6 +90,22 @@ export interface CallContext {
    * `salt-call --local`, where `event.fire_master` falls back to the minion's own event bus.
    */
   fireMaster?: (tag: string, data: Record<string, unknown>) => Promise<void>;
+  /** The minion daemon's live services (scheduler, beacons, master requests); see {@link MinionServices}. */
+  minion?: MinionServices;
+}
+
+/**
+ * What a running minion (or salt-call with a master) lends its execution modules. Every field is
+ * optional: `schedule.*` and `beacons.*` fall back to the saved config files without a live
+ * scheduler/beacon set, and `mine.*` needs `request` to reach the master.
+ */
+export interface MinionServices {
+  /** The live scheduler (`schedule.*`). */
+  schedule?: import('../schedule/types.js').ScheduleControl;
+  /** The live beacons (`beacons.*`). */
+  beacons?: import('../beacons/types.js').BeaconControl;
+  /** Sends one load to the master over the encrypted request channel; resolves with the reply. */
+  request?: (load: Record<string, unknown>) => Promise<unknown>;
 }
 
 /** An execution function: its implementation, its Python-style signature and its docstring. */

@@ -14,6 +14,8 @@ import { defineFunction } from '../loader/define.js';
 import type { CallContext, SaltModule } from '../loader/types.js';
 import { fileClientFor } from '../state/file_client.js';
 import { fnmatch } from '../targeting/fnmatch.js';
+import { toPyOSError } from './_oserror.js';
+import { basename as pyBasename, dirname as pyDirname, join as pyJoin } from './_pypath.js';
 
 /** The file client `cp` works with: the masterless one, or the master-backed one the minion registered. */
 export function cpClient(ctx: CallContext): RemoteFileClient {
@@ -87,6 +89,120 @@ async function walkFiles(dir: string): Promise<string[]> {
     else if (e.isFile()) out.push(full);
   }
   return out;
+}
+
+/** Whether `path` is an existing directory (Python's `os.path.isdir`). */
+async function isDir(path: string): Promise<boolean> {
+  if (!path) return false;
+  return stat(path).then((s) => s.isDirectory(), () => false);
+}
+
+/** File contents as salt-cp publishes them: text (str) or bytes (bin). */
+function recvBytes(data: unknown): Buffer | string {
+  if (Buffer.isBuffer(data)) return data;
+  if (data instanceof Uint8Array) return Buffer.from(data);
+  return String(data ?? '');
+}
+
+/** Python's `str(OSError)` for a failed file operation. */
+function osErrorText(err: unknown): string {
+  return String((toPyOSError(err) as Error).message ?? err);
+}
+
+/**
+ * `cp.recv` (salt-cp without --chunked): writes each `{path: contents}` entry to `dest` (a file,
+ * or a directory to put the file's base name in). Returns `{final_path: True}` per file (False
+ * when the write failed), or "Destination unavailable" when neither `dest` nor its parent is a
+ * directory.
+ */
+async function recv(files: unknown, dest: string): Promise<Record<string, boolean> | string> {
+  const ret: Record<string, boolean> = {};
+  const entries = files && typeof files === 'object' && !Array.isArray(files) && !Buffer.isBuffer(files) ? Object.entries(files as Record<string, unknown>) : [];
+  for (const [path, data] of entries) {
+    let final: string;
+    const destIsDir = await isDir(dest);
+    if (pyBasename(path) === pyBasename(dest) && !destIsDir) final = dest;
+    else if (destIsDir) final = pyJoin(dest, pyBasename(path));
+    else if (await isDir(pyDirname(dest))) final = dest;
+    else return 'Destination unavailable';
+    try {
+      await writeFile(final, recvBytes(data));
+      ret[final] = true;
+    } catch {
+      ret[final] = false;
+    }
+  }
+  return ret;
+}
+
+/**
+ * `cp.recv_chunked` (salt-cp --chunked): writes one base64 chunk of a file (gzip-compressed
+ * unless `compressed` is false) to `dest`, appending after the first chunk, creating missing
+ * parent directories and applying `mode` on the first chunk. A null chunk creates the empty
+ * directory `dest`. Errors are returned as text with retcode 1.
+ */
+async function recvChunked(ctx: CallContext, dest: string, chunk: unknown, append: boolean, compressed: boolean, mode: unknown): Promise<boolean | string> {
+  if (!('retcode' in ctx.context)) ctx.context.retcode = 0;
+  const error = (msg: string): string => {
+    ctx.context.retcode = 1;
+    return msg;
+  };
+  if (chunk === null || chunk === undefined) {
+    try {
+      await mkdir(dest, { recursive: false }).catch(async (err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT') await mkdir(dest, { recursive: true });
+        else throw err;
+      });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
+        if (await stat(dest).then((s) => s.isFile(), () => false)) return 'Path exists and is a file';
+      } else return error(osErrorText(err));
+    }
+    return true;
+  }
+  let data = Buffer.from(typeof chunk === 'string' ? chunk : recvBytes(chunk).toString('latin1'), 'base64');
+  if (compressed) {
+    const { gunzipSync } = await import('node:zlib');
+    try {
+      data = gunzipSync(data);
+    } catch (err) {
+      return error(String((err as Error).message));
+    }
+  }
+  const { open } = await import('node:fs/promises');
+  const flags = append ? 'a' : 'w';
+  let fh: Awaited<ReturnType<typeof open>>;
+  try {
+    fh = await open(dest, flags);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') return error(osErrorText(err));
+    try {
+      await mkdir(pyDirname(dest), { recursive: true });
+    } catch (mkErr) {
+      return error(osErrorText(mkErr));
+    }
+    try {
+      fh = await open(dest, flags);
+    } catch (err2) {
+      return error(osErrorText(err2));
+    }
+  }
+  try {
+    await fh.write(data);
+  } catch (err) {
+    return error(osErrorText(err));
+  } finally {
+    await fh.close().catch(() => undefined);
+  }
+  if (!append && mode !== null && mode !== undefined) {
+    const { chmod } = await import('node:fs/promises');
+    try {
+      await chmod(dest, Number(mode));
+    } catch (err) {
+      return error(osErrorText(err));
+    }
+  }
+  return true;
 }
 
 const mod: SaltModule = {
@@ -224,6 +340,11 @@ const mod: SaltModule = {
       const mode = Number(st[0]);
       return octal === true ? `0o${mode.toString(8)}`.slice(-4) : mode;
     }),
+    recv: defineFunction({ args: ['files', 'dest'], doc: 'Used with salt-cp, pass the files dict, and the destination.' }, async ({ files, dest }) => recv(files, String(dest))),
+    recv_chunked: defineFunction(
+      { args: ['dest', 'chunk', 'append', 'compressed', 'mode'], defaults: { append: false, compressed: true, mode: null }, doc: 'This function receives files copied to the minion using ``salt-cp`` and is not intended to be used directly on the CLI.' },
+      async ({ dest, chunk, append, compressed, mode }, ctx) => recvChunked(ctx, String(dest), chunk, append === true, compressed !== false && compressed !== null && compressed !== 0, mode),
+    ),
     push: defineFunction(
       { args: ['path', 'keep_symlinks', 'upload_path', 'remove_source'], defaults: { keep_symlinks: false, upload_path: null, remove_source: false }, doc: 'WARNING Files pushed to the master will have global read permissions.. Push a file from the minion up to the master, the file will be saved to the salt master in the master\'s minion files cachedir (defaults to ``/var/cache/salt/master/minions/minion-id/files``)' },
       async ({ path, keep_symlinks, upload_path, remove_source }, ctx) => pushOne(ctx, String(path), keep_symlinks, upload_path, remove_source),
@@ -268,6 +389,8 @@ const DOCS: Record<string, string> = {
   is_cached: ".. versionchanged:: 3005\n    ``saltenv`` will use value from config if not explicitly set\n\nReturns the full path to a file if it is cached locally on the minion\notherwise returns a blank string\n\nCLI Example:\n\n.. code-block:: bash\n\n    salt '*' cp.is_cached salt://path/to/file",
   hash_file: ".. versionchanged:: 3005\n    ``saltenv`` will use value from config if not explicitly set\n\nReturn the hash of a file, to get the hash of a file on the\nsalt master file server prepend the path with salt://<file on server>\notherwise, prepend the file with / for a local file.\n\nCLI Example:\n\n.. code-block:: bash\n\n    salt '*' cp.hash_file salt://path/to/file",
   stat_file: ".. versionchanged:: 3005\n    ``saltenv`` will use value from config if not explicitly set\n\nReturn the permissions of a file, to get the permissions of a file on the\nsalt master file server prepend the path with salt://<file on server>\notherwise, prepend the file with / for a local file.\n\nCLI Example:\n\n.. code-block:: bash\n\n    salt '*' cp.stat_file salt://path/to/file",
+  recv: "Used with salt-cp, pass the files dict, and the destination.\n\nThis function receives small fast copy files from the master via salt-cp.\nIt does not work via the CLI.\n\nCLI Example:\n\n.. code-block:: bash\n\n    salt '*' cp.recv",
+  recv_chunked: "This function receives files copied to the minion using ``salt-cp`` and is\nnot intended to be used directly on the CLI.\n\nCLI Example:\n\n.. code-block:: bash\n\n    salt '*' cp.recv_chunked",
   push: "WARNING Files pushed to the master will have global read permissions..\n\nPush a file from the minion up to the master, the file will be saved to\nthe salt master in the master's minion files cachedir\n(defaults to ``/var/cache/salt/master/minions/minion-id/files``)\n\nSince this feature allows a minion to push a file up to the master server\nit is disabled by default for security purposes. To enable, set\n``file_recv`` to ``True`` in the master configuration file, and restart the\nmaster.\n\nkeep_symlinks\n    Keep the path value without resolving its canonical form\n\nupload_path\n    Provide a different path inside the master's minion files cachedir\n\nremove_source\n    Remove the source file on the minion\n\n    .. versionadded:: 2016.3.0\n\nCLI Example:\n\n.. code-block:: bash\n\n    salt '*' cp.push /etc/fstab\n    salt '*' cp.push /etc/system-release keep_symlinks=True\n    salt '*' cp.push /etc/fstab upload_path='/new/path/fstab'\n    salt '*' cp.push /tmp/filename remove_source=True",
   push_dir: "Push a directory from the minion up to the master, the files will be saved\nto the salt master in the master's minion files cachedir (defaults to\n``/var/cache/salt/master/minions/minion-id/files``).  It also has a glob\nfor matching specific files using globbing.\n\n.. versionadded:: 2014.7.0\n\nSince this feature allows a minion to push files up to the master server it\nis disabled by default for security purposes. To enable, set ``file_recv``\nto ``True`` in the master configuration file, and restart the master.\n\nupload_path\n    Provide a different path and directory name inside the master's minion\n    files cachedir\n\nCLI Example:\n\n.. code-block:: bash\n\n    salt '*' cp.push /usr/lib/mysql\n    salt '*' cp.push /usr/lib/mysql upload_path='/newmysql/path'\n    salt '*' cp.push_dir /etc/modprobe.d/ glob='*.conf'",
 };

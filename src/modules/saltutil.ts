@@ -1,13 +1,14 @@
 /**
- * Salt's `saltutil` execution module, job-management part: list, find and signal the jobs the
- * minion is running (through the minion's {@link JobRegistry}). The sync_* family needs the file
- * server and is not here yet.
+ * Salt's `saltutil` execution module: list, find and signal the jobs the minion is running
+ * (through the minion's {@link JobRegistry}), and the sync/refresh family (`sync_modules`,
+ * `sync_all`, `refresh_modules`, `clear_cache` ..., in _saltutil_sync.ts).
  */
 import { constants as osConstants } from 'node:os';
 import { fnmatch } from '../loader/_fnmatch.js';
 import { defineFunction } from '../loader/define.js';
 import type { CallContext, RunningJob, SaltModule } from '../loader/types.js';
 import { pyInt, pyStr } from './_pyconv.js';
+import { syncFunctions } from './_saltutil_sync.js';
 
 /** The running jobs other than the one asking (Salt's proc-dir scan skips the caller). */
 function runningJobs(ctx: CallContext): RunningJob[] {
@@ -200,6 +201,8 @@ const mod: SaltModule = {
       },
       (_p, ctx) => runningJobs(ctx).map((j) => signalJob(ctx, j.jid, osConstants.signals.SIGKILL)),
     ),
+
+    ...syncFunctions,
   },
 };
 

@@ -12,6 +12,7 @@ import { ReqClient, SubClient, tcpUri } from '../../transport/zeromq.js';
 import { minionMatches } from '../../targeting/index.js';
 import { Loader, runFunction } from '../../loader/index.js';
 import { loadGrains } from '../../grains/index.js';
+import { executionModuleDirs, registerRefreshHandlers } from '../../loader/extmods.js';
 import type { Logger } from '../../log/logger.js';
 import { AuthRefusedError, loadOrCreateMinionKeys, signIn, type Credentials, type MinionKeys } from './auth.js';
 import { RequestChannel } from './request_channel.js';
@@ -192,7 +193,25 @@ export class Minion {
     registerPillarFetcher((_opts, r) => this.requestPillar(r));
     void this.readPublishes();
     this.pillar = await this.requestPillar();
-    this.loader = new Loader({ opts: this.opts, grains: this.grains, pillar: this.pillar, jobs: this.jobs, log: this.log.child('salt.loader'), fireMaster: (tag, data) => this.fireMaster(tag, data) });
+    this.loader = new Loader({
+      opts: this.opts,
+      grains: this.grains,
+      pillar: this.pillar,
+      jobs: this.jobs,
+      log: this.log.child('salt.loader'),
+      fireMaster: (tag, data) => this.fireMaster(tag, data),
+      moduleDirs: executionModuleDirs(this.opts),
+    });
+    registerRefreshHandlers({
+      modules: async () => {
+        this.grains = await loadGrains(this.opts, { forceRefresh: true, log: this.log.child('salt.loader.grains') } as never);
+        this.loader.reload({ grains: this.grains });
+      },
+      pillar: async () => {
+        this.pillar = await this.requestPillar();
+        this.loader.reload({ pillar: this.pillar });
+      },
+    });
     await this.fireStartEvents();
     this.log.info(`Minion ${this.id} is connected to the master at ${this.masterHost}`);
   }
