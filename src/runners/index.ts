@@ -10,7 +10,7 @@ import mine from './mine.js';
 import pillar from './pillar.js';
 import salt from './salt.js';
 import saltutil from './saltutil.js';
-import reactor from './reactor.js';
+import reactor from '../reactor/runner.js';
 import state from './state.js';
 import { FunctionTable } from './_table.js';
 import type { MasterModule } from './types.js';

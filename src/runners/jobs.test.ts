@@ -126,10 +126,10 @@ describe('jobs runner', () => {
     assert.match(m.out.join(''), /^event:\n    ----------\n    _stamp:\n        \S+\n    message:\n        Querying returner local_cache for jobs.\nsuffix:\n    progress\n/);
   });
 
-  test('an ext_source other than local_cache is reported as an exception of the runner', async () => {
-    const r = String(await m.call('jobs.list_jobs', ['ext_source=redis']));
+  test('an ext_source naming no returner is reported as the KeyError of the runner', async () => {
+    const r = String(await m.call('jobs.list_jobs', ['ext_source=nosuch']));
     assert.match(r, /^Exception occurred in runner jobs\.list_jobs: Traceback/);
-    assert.match(r, /The 'redis' returner is not available/);
+    assert.match(r, /KeyError: 'nosuch\.get_jids'\n$/);
   });
 });
 

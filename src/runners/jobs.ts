@@ -1,12 +1,14 @@
 /**
  * The `jobs` runner: look up jobs in the master job cache (`list_jobs`, `lookup_jid`, ...) and ask
- * minions what they are running (`active`).
+ * minions what they are running (`active`). Jobs are read through the returner Salt's
+ * `_get_returner` picks: `ext_job_cache`, else `ext_source`, else `master_job_cache`.
  */
 import { fnmatch } from '../targeting/fnmatch.js';
-import { formatJidInstance, formatJobInstance, jidToTime } from '../protocol/jid.js';
+import { formatJobInstance, jidToTime } from '../protocol/jid.js';
 import { pyEquals, pyTruthy } from '../output/python.js';
 import { defineMasterFunction } from './_define.js';
-import { isMap, jobCacheFor, splitInput, type Dict } from './_common.js';
+import { isMap, splitInput, type Dict } from './_common.js';
+import { ReturnerSet, type Returner, type ReturnerFunction } from '../returners/index.js';
 import type { MasterCallContext, MasterModule } from './types.js';
 
 /** The runner's `_format_job_instance`: Salt's listing shape plus `Minions`, or an `Error` for an unknown job. */
@@ -19,6 +21,47 @@ function formatRunnerJob(job: Dict): Dict {
 
 function formatRunnerJid(jid: string, job: Dict): Dict {
   return { ...formatRunnerJob(job), StartTime: jidToTime(jid) };
+}
+
+/** Salt's `_get_returner`: the first configured of `ext_job_cache`, `ext_source`, `master_job_cache`. */
+function returnerName(opts: Dict, extSource?: unknown): string {
+  const names = [opts.ext_job_cache, extSource, opts.master_job_cache ?? 'local_cache'];
+  return (names.find((n) => typeof n === 'string' && n !== '') as string | undefined) ?? 'local_cache';
+}
+
+/** Python's KeyError for a returner function that cannot be found (`mminion.returners['x.get_jid']`). */
+export class ReturnerKeyError extends Error {
+  override readonly name = 'KeyError';
+  readonly code = 'ERETURNERKEY';
+}
+
+/** Python's NotImplementedError, as `list_jobs_filter` raises it for a returner without `get_jids_filter`. */
+export class ReturnerNotImplementedError extends Error {
+  override readonly name = 'NotImplementedError';
+  readonly code = 'ERETURNERNOTIMPL';
+}
+
+/** `<name>.<fn>` of the master's returners. @throws ReturnerKeyError when missing. */
+function returnerFn<F extends ReturnerFunction>(set: ReturnerSet, name: string, fn: F): NonNullable<Returner[F]> {
+  if (!set.has(name, fn)) throw new ReturnerKeyError(`'${name}.${fn}'`);
+  return set.fn(name, fn);
+}
+
+/** Runs `work` with the master's returners, closing their connections afterwards. */
+async function withReturners<T>(ctx: MasterCallContext, work: (set: ReturnerSet) => Promise<T>): Promise<T> {
+  const set = new ReturnerSet({ opts: ctx.opts, log: ctx.log });
+  try {
+    return await work(set);
+  } finally {
+    await set.close();
+  }
+}
+
+/** `get_endtime` of the master job cache, when `job_cache_store_endtime` is on and it has one. */
+async function endtimeOf(ctx: MasterCallContext, set: ReturnerSet, jid: string): Promise<string | null> {
+  const cache = returnerName({ master_job_cache: ctx.opts.master_job_cache });
+  if (!ctx.opts.job_cache_store_endtime || !set.has(cache, 'get_endtime')) return null;
+  return set.fn(cache, 'get_endtime')(jid);
 }
 
 async function progress(ctx: MasterCallContext, enabled: unknown, message: string): Promise<void> {
@@ -57,27 +100,27 @@ export function parseJobTime(text: string): number {
 
 /** Salt's `list_job`: the job's listing, `Result` (the stored returns) and `EndTime` when stored. */
 async function listJob(ctx: MasterCallContext, jid: string, extSource: unknown, displayProgress: unknown): Promise<Dict> {
-  const cache = jobCacheFor(ctx.opts, extSource);
-  await progress(ctx, displayProgress, 'Querying returner: local_cache');
-  const ret: Dict = { jid };
-  Object.assign(ret, formatRunnerJid(jid, await cache.getLoad(jid)));
-  ret.Result = await cache.getReturns(jid);
-  if (ctx.opts.job_cache_store_endtime) {
-    const endtime = await cache.getEndtime(jid);
+  const name = returnerName(ctx.opts, extSource);
+  await progress(ctx, displayProgress, `Querying returner: ${name}`);
+  return withReturners(ctx, async (set) => {
+    const ret: Dict = { jid };
+    Object.assign(ret, formatRunnerJid(jid, await returnerFn(set, name, 'get_load')(jid)));
+    ret.Result = await returnerFn(set, name, 'get_jid')(jid);
+    const endtime = await endtimeOf(ctx, set, jid);
     if (endtime) ret.EndTime = endtime;
-  }
-  return ret;
+    return ret;
+  });
 }
 
 async function printJob(ctx: MasterCallContext, jid: string, extSource: unknown): Promise<Dict> {
-  const cache = jobCacheFor(ctx.opts, extSource);
-  const entry = formatRunnerJid(jid, await cache.getLoad(jid));
-  entry.Result = await cache.getReturns(jid);
-  if (ctx.opts.job_cache_store_endtime) {
-    const endtime = await cache.getEndtime(jid);
+  const name = returnerName(ctx.opts, extSource);
+  return withReturners(ctx, async (set) => {
+    const entry = formatRunnerJid(jid, await returnerFn(set, name, 'get_load')(jid));
+    entry.Result = await returnerFn(set, name, 'get_jid')(jid);
+    const endtime = await endtimeOf(ctx, set, jid);
     if (endtime) entry.EndTime = endtime;
-  }
-  return { [jid]: entry };
+    return { [jid]: entry };
+  });
 }
 
 interface ListJobsFilter {
@@ -92,17 +135,9 @@ interface ListJobsFilter {
 }
 
 async function listJobs(ctx: MasterCallContext, f: ListJobsFilter): Promise<unknown> {
-  const cache = jobCacheFor(ctx.opts, f.extSource);
-  await progress(ctx, f.displayProgress, 'Querying returner local_cache for jobs.');
-  const all: Dict = {};
-  for (const { jid, load } of await cache.listJobs()) {
-    const entry = formatJidInstance(jid, load);
-    if (ctx.opts.job_cache_store_endtime) {
-      const endtime = await cache.getEndtime(jid);
-      if (endtime) entry.EndTime = endtime;
-    }
-    all[jid] = entry;
-  }
+  const name = returnerName(ctx.opts, f.extSource);
+  await progress(ctx, f.displayProgress, `Querying returner ${name} for jobs.`);
+  const all: Dict = await withReturners(ctx, (set) => returnerFn(set, name, 'get_jids')());
   const matches = (entry: Dict): boolean => {
     if (pyTruthy(f.searchMetadata)) {
       if (!isMap(f.searchMetadata)) {
@@ -173,11 +208,13 @@ const jobs: MasterModule = {
             else ((ret[jid] as Dict).Running as unknown[]).push({ [minion]: pid });
           }
         }
-        const cache = jobCacheFor(ctx.opts);
-        for (const jid of Object.keys(ret)) {
-          const returned = (ret[jid] as Dict).Returned as string[];
-          for (const minion of Object.keys(await cache.getReturns(jid))) if (!returned.includes(minion)) returned.push(minion);
-        }
+        const name = returnerName(ctx.opts);
+        await withReturners(ctx, async (set) => {
+          for (const jid of Object.keys(ret)) {
+            const returned = (ret[jid] as Dict).Returned as string[];
+            for (const minion of Object.keys(await returnerFn(set, name, 'get_jid')(jid))) if (!returned.includes(minion)) returned.push(minion);
+          }
+        });
         return ret;
       },
     ),
@@ -326,13 +363,12 @@ const jobs: MasterModule = {
         `,
       },
       async ({ count, filter_find_job, ext_source, outputter, display_progress }, ctx) => {
-        const cache = jobCacheFor(ctx.opts, ext_source);
-        await progress(ctx, display_progress, 'Querying returner local_cache for jobs.');
-        const n = Number(count);
-        let ret = (await cache.listJobs())
-          .map(({ jid, load }): Dict => ({ ...formatJobInstance(load), JID: jid, StartTime: jidToTime(jid) }))
-          .filter((j) => !(pyTruthy(filter_find_job) && j.Function === 'saltutil.find_job'));
-        ret = n > 0 ? ret.slice(-n) : [];
+        const name = returnerName(ctx.opts, ext_source);
+        await progress(ctx, display_progress, `Querying returner ${name} for jobs.`);
+        const ret = await withReturners(ctx, (set) => {
+          if (!set.has(name, 'get_jids_filter')) throw new ReturnerNotImplementedError(`'${name}.get_jids_filter' returner function not implemented yet.`);
+          return set.fn(name, 'get_jids_filter')(Number(count), pyTruthy(filter_find_job));
+        });
         return pyTruthy(outputter) ? { outputter, data: ret } : ret;
       },
     ),

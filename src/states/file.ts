@@ -2,14 +2,17 @@
  * Salt's `file` state module (part): managed, directory, absent, symlink, append, replace,
  * touch, copy. Texts and change keys follow Salt 3006.
  */
-import { renderTemplate } from '../render/pipeline.js';
-import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync, type Stats } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync, type Stats } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import type { SaltModule } from '../loader/types.js';
 import type { StateCallContext } from '../state/runner.js';
 import { isDict, pyStr } from '../state/_py.js';
 import { defineState, type StateRet } from './_define.js';
 import { getDiff, unifiedDiffLines } from './_diff.js';
+import { blockreplaceState, keyvalueState, lineState, prependState } from './_file_edit.js';
+import { checkUser, fetchSource, gidOf, ownerDiffers, renderJinjaSource, uidOf } from './_file_common.js';
+import { recurseState } from './_file_recurse.js';
+import { serializeState } from './_file_serialize.js';
 
 const TEST_NOTE = 'Note: No changes made, actual changes may\nbe different due to other states.';
 
@@ -54,36 +57,52 @@ function traverse(data: unknown, key: string, delimiter = ':'): unknown {
   return cur;
 }
 
-/** Fetches `source` (a salt:// URL, a local path, or a list of them: the first found wins). */
-async function fetchSource(ctx: StateCallContext, source: unknown): Promise<{ url: string; data: Buffer } | null> {
-  const list = Array.isArray(source) ? source : [source];
-  for (const item of list) {
-    const url = isDict(item) ? Object.keys(item)[0] : pyStr(item);
-    if (url.startsWith('salt://')) {
-      let rel = url.slice('salt://'.length);
-      let env = ctx.env;
-      const q = rel.indexOf('?saltenv=');
-      if (q >= 0) {
-        env = rel.slice(q + 9);
-        rel = rel.slice(0, q);
-      }
-      const f = await ctx.fileClient?.getFile(env, rel);
-      if (f) return { url, data: f.data };
-    } else {
-      const p = url.startsWith('file://') ? url.slice(7) : url;
-      if (isAbsolute(p) && existsSync(p)) return { url, data: readFileSync(p) };
-    }
-  }
-  return null;
-}
-
 function ret0(name: unknown): StateRet {
   return { name, changes: {}, result: true, comment: '' };
+}
+
+/** The `user`/`group` changes a path needs (Salt's check_perms keys), by what it has now. */
+function ownerChanges(st: Stats, user: unknown, group: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (ownerDiffers(user, st.uid, 'user')) out.user = user;
+  if (ownerDiffers(group, st.gid, 'group')) out.group = group;
+  return out;
+}
+
+/** Sets the owner/group a change set names (mode bits kept, as Salt's check_perms does). */
+function applyOwner(path: string, st: Stats, ch: Record<string, unknown>): void {
+  if (!('user' in ch) && !('group' in ch)) return;
+  const uid = 'user' in ch ? uidOf(ch.user) ?? -1 : -1;
+  const gid = 'group' in ch ? gidOf(ch.group) ?? -1 : -1;
+  chownSync(path, uid, gid);
+  chmodSync(path, st.mode & 0o7777);
+}
+
+/** Salt's `backup_minion`: a copy of `path` under `<cachedir>/file_backup/<dir>/<name>_<stamp>`. */
+function backupMinion(path: string, cachedir: string): void {
+  const d = new Date();
+  const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const p2 = (n: number) => String(n).padStart(2, '0');
+  const micros = String(BigInt(Date.now()) * 1000n + BigInt(process.hrtime()[1] % 1000)).slice(-6);
+  const stamp = `${days[d.getDay()]}_${months[d.getMonth()]}_${p2(d.getDate())}_${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())}_${micros}_${d.getFullYear()}`;
+  const bkpath = join(cachedir, 'file_backup', dirname(path).replace(/^\/+/, ''), `${path.split('/').pop()}_${stamp}`);
+  mkdirSync(dirname(bkpath), { recursive: true });
+  const st = statSync(path);
+  copyFileSync(path, bkpath);
+  chownSync(bkpath, st.uid, st.gid);
+  chmodSync(bkpath, st.mode & 0o7777);
 }
 
 async function managed(p: Record<string, any>, ctx: StateCallContext): Promise<StateRet> {
   const name = pyStr(p.name);
   const ret: StateRet = { changes: {}, comment: '', name, result: true };
+  const badOwner = checkUser(p.user, p.group, ctx.test);
+  if (badOwner) {
+    ret.result = false;
+    ret.comment = badOwner;
+    return ret;
+  }
   if (!isAbsolute(name)) {
     ret.result = false;
     ret.comment = `Specified file ${name} is not an absolute path`;
@@ -117,12 +136,15 @@ async function managed(p: Record<string, any>, ctx: StateCallContext): Promise<S
   if (contents === null && (p.source === null || p.source === undefined)) {
     if (st) {
       const mchg = wantMode && modeOf(st) !== wantMode ? wantMode : null;
-      if (ctx.test && mchg) {
+      const owner = ownerChanges(st, p.user, p.group);
+      if (ctx.test && (mchg || Object.keys(owner).length)) {
         ret.result = null;
-        ret.changes = { mode: mchg };
+        ret.changes = { ...owner, ...(mchg ? { mode: mchg } : {}) };
         ret.comment = `The file ${name} is set to be changed\n${TEST_NOTE}`;
         return ret;
       }
+      applyOwner(name, st, owner);
+      Object.assign(ret.changes, owner);
       if (mchg) {
         chmodSync(name, Number.parseInt(mchg, 8));
         ret.changes.mode = mchg;
@@ -146,7 +168,9 @@ async function managed(p: Record<string, any>, ctx: StateCallContext): Promise<S
     }
     writeFileSync(name, '', { mode: 0o666 & ~umask() });
     if (wantMode) chmodSync(name, Number.parseInt(wantMode, 8));
-    ret.changes = { new: `file ${name} created` };
+    const owner = ownerChanges(lstatSync(name), p.user, p.group);
+    applyOwner(name, lstatSync(name), owner);
+    ret.changes = { new: `file ${name} created`, ...owner };
     ret.comment = 'Empty file';
     return ret;
   }
@@ -166,19 +190,8 @@ async function managed(p: Record<string, any>, ctx: StateCallContext): Promise<S
         ret.comment = `Specified template format ${pyStr(p.template)} is not supported`;
         return ret;
       }
-      const context = {
-        ...(isDict(p.defaults) ? p.defaults : {}),
-        ...(isDict(p.context) ? p.context : {}),
-        source: src.url,
-        name,
-        grains: ctx.grains,
-        pillar: ctx.pillar,
-        opts: ctx.opts,
-        saltenv: ctx.env,
-        salt: ctx.salt,
-      };
       try {
-        data = Buffer.from(await renderTemplate(data.toString('utf8'), context));
+        data = Buffer.from(await renderJinjaSource(ctx, data.toString('utf8'), { source: src.url, name, defaults: p.defaults, context: p.context }));
       } catch (err) {
         ret.result = false;
         ret.comment = `Unable to manage file: ${(err as Error).message}`;
@@ -191,7 +204,8 @@ async function managed(p: Record<string, any>, ctx: StateCallContext): Promise<S
   const target = st ? readFileSync(name) : null;
   const curMode = st ? modeOf(st) : null;
   const desiredMode = wantMode ?? (st ? curMode : ((0o777 ^ umask()) & 0o666).toString(8).padStart(4, '0'));
-  if (target && target.equals(data) && (!wantMode || curMode === wantMode)) {
+  const owner = st ? ownerChanges(st, p.user, p.group) : {};
+  if (target && target.equals(data) && (!wantMode || curMode === wantMode) && !Object.keys(owner).length) {
     ret.comment = `File ${name} is in the correct state`;
     return ret;
   }
@@ -210,6 +224,7 @@ async function managed(p: Record<string, any>, ctx: StateCallContext): Promise<S
     if (!st) ret.changes = { newfile: name };
     else {
       if (!target!.equals(data)) ret.changes.diff = diff();
+      Object.assign(ret.changes, owner);
       if (wantMode && curMode !== wantMode) ret.changes.mode = wantMode;
     }
     ret.comment = `The file ${name} is set to be changed\n${TEST_NOTE}`;
@@ -229,6 +244,9 @@ async function managed(p: Record<string, any>, ctx: StateCallContext): Promise<S
     writeFileSync(name, data, { mode: Number.parseInt(initial, 8) });
     chmodSync(name, Number.parseInt(initial, 8));
     ret.changes.diff = 'New file';
+    const newOwner = ownerChanges(lstatSync(name), p.user, p.group);
+    applyOwner(name, lstatSync(name), newOwner);
+    Object.assign(ret.changes, newOwner);
     if (desiredMode && desiredMode !== initial) {
       chmodSync(name, Number.parseInt(desiredMode, 8));
       ret.changes.mode = desiredMode;
@@ -236,11 +254,12 @@ async function managed(p: Record<string, any>, ctx: StateCallContext): Promise<S
   } else {
     if (!target!.equals(data)) {
       ret.changes.diff = diff();
-      if (p.backup === 'minion' || p.backup === true) {
-        // backups go next to the file with a timestamp in Salt's cache; kept simple here
-      }
+      const backupMode = p.backup ? pyStr(p.backup) : pyStr(ctx.opts.backup_mode ?? '');
+      if (backupMode === 'minion') backupMinion(name, pyStr(ctx.opts.cachedir ?? '/var/cache/salt/minion'));
       writeFileSync(name, data);
     }
+    applyOwner(name, st, owner);
+    Object.assign(ret.changes, owner);
     if (wantMode && curMode !== wantMode) {
       chmodSync(name, Number.parseInt(wantMode, 8));
       ret.changes.mode = wantMode;
@@ -274,9 +293,38 @@ function requiredFiles(ctx: StateCallContext): string[] {
   return out;
 }
 
+const RECURSE_TYPES = ['user', 'group', 'mode', 'ignore_files', 'ignore_dirs', 'silent'];
+
+/** Salt's `_get_recurse_set`: the `recurse` list as a set, or the error text. */
+function recurseSet(recurse: unknown): Set<string> | string {
+  if (recurse === null || recurse === undefined || recurse === false || (Array.isArray(recurse) && !recurse.length)) return new Set();
+  if (!Array.isArray(recurse)) return '"recurse" must be formed as a list of strings';
+  const set = new Set(recurse.map((x) => pyStr(x)));
+  if (recurse.some((x) => typeof x !== 'string') || [...set].some((x) => !RECURSE_TYPES.includes(x))) {
+    return `Types for "recurse" limited to ${RECURSE_TYPES.map((t) => `"${t}"`).join(', ')}.`;
+  }
+  if (set.has('ignore_files') && set.has('ignore_dirs')) return 'Must not specify "recurse" options "ignore_files" and "ignore_dirs" at the same time.';
+  return set;
+}
+
+/** Salt's `_check_dir_meta` / per-file check: the user/group/mode changes a path needs. */
+function metaChanges(path: string, user: unknown, group: unknown, mode: string | null): Record<string, unknown> {
+  const st = lstatOrNull(path);
+  if (!st) return { directory: 'new' };
+  const out: Record<string, unknown> = ownerChanges(st, user, group);
+  if (mode && modeOf(st) !== mode && !st.isSymbolicLink()) out.mode = mode;
+  return out;
+}
+
 function directory(p: Record<string, any>, ctx: StateCallContext): StateRet {
   const name = pyStr(p.name).replace(/\/+$/, '') || '/';
   const ret: StateRet = { name, changes: {}, result: true, comment: '' };
+  const badOwner = checkUser(p.user, p.group, ctx.test);
+  if (badOwner) {
+    ret.result = false;
+    ret.comment = badOwner;
+    return ret;
+  }
   if (!isAbsolute(name)) {
     ret.result = false;
     ret.comment = `Specified file ${name} is not an absolute path`;
@@ -285,36 +333,45 @@ function directory(p: Record<string, any>, ctx: StateCallContext): StateRet {
   const st = lstatOrNull(name);
   if (st && !st.isDirectory()) {
     ret.result = false;
-    ret.comment = `Specified location ${name} exists and is a file`;
+    ret.comment = `Specified location ${name} exists and is ${st.isSymbolicLink() ? 'a symlink' : 'a file'}`;
     return ret;
   }
   const dirMode = normaliseMode(p.dir_mode ?? p.mode);
   const fileMode = normaliseMode(p.file_mode ?? p.mode);
-  const recurse: string[] = Array.isArray(p.recurse) ? p.recurse.map(String) : [];
+  const rset = recurseSet(p.recurse);
+  if (typeof rset === 'string') {
+    ret.result = false;
+    ret.comment = rset;
+    return ret;
+  }
   const changes: Record<string, Record<string, unknown>> = {};
   const keep = requiredFiles(ctx);
   const toRemove: string[] = [];
-  if (st) {
-    if (recurse.includes('mode')) {
-      for (const e of walk(name)) {
-        const want = e.isDir ? dirMode : fileMode;
-        const cur = modeOf(lstatSync(e.path));
-        if (want && cur !== want && !lstatSync(e.path).isSymbolicLink()) changes[e.path] = { mode: want };
-      }
+  const entries = st && (p.recurse || p.clean) ? walk(name) : [];
+  if (st && rset.size) {
+    const ru = rset.has('user') ? p.user : null;
+    const rg = rset.has('group') ? p.group : null;
+    const rm = rset.has('mode');
+    for (const e of entries) {
+      if (e.isDir ? rset.has('ignore_dirs') : rset.has('ignore_files')) continue;
+      const ch = metaChanges(e.path, ru, rg, rm ? (e.isDir ? dirMode : fileMode) : null);
+      if (Object.keys(ch).length) changes[e.path] = ch;
     }
-    if (p.clean) {
-      for (const e of walk(name)) {
-        const kept = keep.some((k) => k === e.path || k.startsWith(`${e.path}/`));
-        if (!kept) {
-          changes[e.path] = { removed: 'Removed due to clean' };
-          toRemove.push(e.path);
-        }
-      }
-    }
-    if (dirMode && modeOf(st) !== dirMode) changes[name] = { mode: dirMode };
-  } else {
-    changes[name] = { directory: 'new' };
   }
+  if (st && !p.children_only) {
+    const ch = metaChanges(name, p.user, p.group, dirMode);
+    if (Object.keys(ch).length) changes[name] = ch;
+  }
+  if (st && p.clean) {
+    for (const e of entries) {
+      const kept = keep.some((k) => k === e.path || k.startsWith(`${e.path}/`));
+      if (!kept) {
+        changes[e.path] = { removed: 'Removed due to clean' };
+        toRemove.push(e.path);
+      }
+    }
+  }
+  if (!st) changes[name] = { directory: 'new' };
   if (ctx.test) {
     if (!Object.keys(changes).length) {
       ret.comment = `The directory ${name} is in the correct state`;
@@ -325,6 +382,10 @@ function directory(p: Record<string, any>, ctx: StateCallContext): StateRet {
     ret.comment = `The following files will be changed:\n${Object.entries(changes)
       .map(([path, ch]) => Object.entries(ch).map(([k, v]) => `${path}: ${k} - ${pyStr(v)}\n`).join(''))
       .join('')}`;
+    return ret;
+  }
+  if (!Object.keys(changes).length) {
+    ret.comment = `The directory ${name} is in the correct state`;
     return ret;
   }
   if (!st) {
@@ -338,19 +399,40 @@ function directory(p: Record<string, any>, ctx: StateCallContext): StateRet {
     }
     mkdirSync(name, { recursive: true });
     if (dirMode) chmodSync(name, Number.parseInt(dirMode, 8));
+    applyOwner(name, lstatSync(name), ownerChanges(lstatSync(name), p.user, p.group));
     ret.changes = changes;
     return ret;
   }
-  let lastMode: string | undefined;
-  if (dirMode && modeOf(st) !== dirMode) {
-    chmodSync(name, Number.parseInt(dirMode, 8));
-    lastMode = dirMode;
-  }
-  for (const [path, ch] of Object.entries(changes)) {
-    if (path !== name && 'mode' in ch) {
+  ret.changes = { ...changes };
+  // Salt's check_perms calls report into the top-level changes: the last user/group/mode set wins.
+  const report = (path: string, ch: Record<string, unknown>) => {
+    const cur = lstatSync(path);
+    applyOwner(path, cur, ch);
+    if ('user' in ch) ret.changes.user = ch.user;
+    if ('group' in ch) ret.changes.group = ch.group;
+    if ('mode' in ch) {
       chmodSync(path, Number.parseInt(String(ch.mode), 8));
-      lastMode = String(ch.mode);
+      ret.changes.mode = ch.mode;
     }
+  };
+  if (!p.children_only && changes[name]) report(name, changes[name]);
+  if (rset.size) {
+    if (rset.has('user') && (p.user === null || p.user === undefined || p.user === '')) {
+      ret.result = false;
+      ret.comment = 'user not specified, but configured as a target for recursive ownership management';
+    } else if (rset.has('user') && uidOf(p.user) === null) {
+      ret.result = false;
+      ret.comment = `Failed to enforce ownership for user ${pyStr(p.user)} (user does not exist)`;
+    }
+    if (rset.has('group') && (p.group === null || p.group === undefined || p.group === '')) {
+      ret.result = false;
+      ret.comment = 'group not specified, but configured as a target for recursive ownership management';
+    } else if (rset.has('group') && gidOf(p.group) === null) {
+      ret.result = false;
+      ret.comment = `Failed to enforce group ownership for group ${pyStr(p.group)}`;
+    }
+    if (rset.has('silent')) ret.changes = { recursion: 'Changes silenced' };
+    for (const [path, ch] of Object.entries(changes)) if (path !== name && !('removed' in ch)) report(path, ch);
   }
   const removed: string[] = [];
   for (const path of toRemove) {
@@ -359,12 +441,17 @@ function directory(p: Record<string, any>, ctx: StateCallContext): StateRet {
     rmSync(path, { recursive: true, force: true });
     removed.push(path);
   }
-  ret.changes = changes;
-  if (lastMode) ret.changes.mode = lastMode;
-  if (removed.length) ret.changes.removed = removed;
-  if (!Object.keys(changes).length) ret.comment = `The directory ${name} is in the correct state`;
-  else if (removed.length) ret.comment = `Files cleaned from directory ${name}`;
-  else ret.comment = `Directory ${name} updated`;
+  if (removed.length) {
+    ret.changes.removed = removed;
+    ret.comment = `Files cleaned from directory ${name}`;
+  }
+  if (!ret.comment) {
+    if (p.children_only) ret.comment = `Directory ${name}/* updated`;
+    else if (Object.keys(ret.changes).length) ret.comment = `Directory ${name} updated`;
+  }
+  if (!Object.keys(ret.changes).length && ret.result) {
+    ret.comment = ret.comment ? `Directory ${name} is in the correct state\n${ret.comment}` : `Directory ${name} is in the correct state`;
+  }
   return ret;
 }
 
@@ -726,10 +813,13 @@ const mod: SaltModule = {
     ),
     directory: defineState(
       {
-        args: ['name', 'user', 'group', 'recurse', 'dir_mode', 'file_mode', 'makedirs', 'clean', 'require', 'exclude_pat', 'follow_symlinks', 'force', 'mode'],
+        args: [
+          'name', 'user', 'group', 'recurse', 'dir_mode', 'file_mode', 'makedirs', 'clean', 'require', 'exclude_pat', 'follow_symlinks', 'force', 'mode',
+          'max_depth', 'backupname', 'allow_symlink', 'children_only',
+        ],
         defaults: {
           user: null, group: null, recurse: null, dir_mode: null, file_mode: null, makedirs: false, clean: false, require: null,
-          exclude_pat: null, follow_symlinks: false, force: false, mode: null,
+          exclude_pat: null, follow_symlinks: false, force: false, mode: null, max_depth: null, backupname: null, allow_symlink: true, children_only: false,
         },
         kwargs: true,
         doc: 'Ensure that a named directory is present and has the right perms',
@@ -786,6 +876,88 @@ const mod: SaltModule = {
     ),
     exists: defineState({ args: ['name'], kwargs: true, doc: 'Verify that the named file or directory is present or exists.' }, (p) => pathCheck(p, true)),
     missing: defineState({ args: ['name'], kwargs: true, doc: 'Verify that the named file or directory is missing.' }, (p) => pathCheck(p, false)),
+    line: defineState(
+      {
+        args: ['name', 'content', 'match', 'mode', 'location', 'before', 'after', 'show_changes', 'backup', 'quiet', 'indent', 'create', 'user', 'group', 'file_mode'],
+        defaults: {
+          content: null, match: null, mode: null, location: null, before: null, after: null, show_changes: true, backup: false, quiet: false,
+          indent: true, create: false, user: null, group: null, file_mode: null,
+        },
+        doc: 'Line-focused editing of a file.',
+      },
+      (p, ctx) => lineState(p, ctx),
+    ),
+    blockreplace: defineState(
+      {
+        args: [
+          'name', 'marker_start', 'marker_end', 'source', 'source_hash', 'template', 'sources', 'source_hashes', 'defaults', 'context', 'content',
+          'append_if_not_found', 'prepend_if_not_found', 'backup', 'show_changes', 'append_newline', 'insert_before_match', 'insert_after_match',
+        ],
+        defaults: {
+          marker_start: '#-- start managed zone --', marker_end: '#-- end managed zone --', source: null, source_hash: null, template: 'jinja',
+          sources: null, source_hashes: null, defaults: null, context: null, content: '', append_if_not_found: false, prepend_if_not_found: false,
+          backup: '.bak', show_changes: true, append_newline: null, insert_before_match: null, insert_after_match: null,
+        },
+        doc: 'Maintain an edit in a file in a zone delimited by two line markers',
+      },
+      (p, ctx) => blockreplaceState(p, ctx),
+    ),
+    keyvalue: defineState(
+      {
+        args: [
+          'name', 'key', 'value', 'key_values', 'separator', 'append_if_not_found', 'prepend_if_not_found', 'search_only', 'show_changes',
+          'ignore_if_missing', 'count', 'uncomment', 'key_ignore_case', 'value_ignore_case',
+        ],
+        defaults: {
+          key: null, value: null, key_values: null, separator: '=', append_if_not_found: false, prepend_if_not_found: false, search_only: false,
+          show_changes: true, ignore_if_missing: false, count: 1, uncomment: null, key_ignore_case: false, value_ignore_case: false,
+        },
+        doc: 'Key/Value based editing of a file.',
+      },
+      (p, ctx) => keyvalueState(p, ctx),
+    ),
+    prepend: defineState(
+      {
+        args: ['name', 'text', 'makedirs', 'source', 'source_hash', 'template', 'sources', 'source_hashes', 'defaults', 'context', 'header'],
+        defaults: {
+          text: null, makedirs: false, source: null, source_hash: null, template: 'jinja', sources: null, source_hashes: null, defaults: null,
+          context: null, header: null,
+        },
+        doc: 'Ensure that some text appears at the beginning of a file',
+      },
+      (p, ctx) => prependState(p, ctx, touch),
+    ),
+    serialize: defineState(
+      {
+        args: [
+          'name', 'dataset', 'dataset_pillar', 'user', 'group', 'mode', 'backup', 'makedirs', 'show_changes', 'create', 'merge_if_exists',
+          'encoding', 'encoding_errors', 'serializer', 'serializer_opts', 'deserializer_opts',
+        ],
+        defaults: {
+          dataset: null, dataset_pillar: null, user: null, group: null, mode: null, backup: '', makedirs: false, show_changes: true, create: true,
+          merge_if_exists: false, encoding: null, encoding_errors: 'strict', serializer: null, serializer_opts: null, deserializer_opts: null,
+        },
+        kwargs: true,
+        doc: 'Serializes dataset and store it into managed file. Useful for sharing simple configuration files.',
+      },
+      (p, ctx, extra) => serializeState({ ...p, formatter: extra.kwargs.formatter }, ctx, managed),
+    ),
+    recurse: defineState(
+      {
+        args: [
+          'name', 'source', 'keep_source', 'clean', 'require', 'user', 'group', 'dir_mode', 'file_mode', 'sym_mode', 'template', 'context', 'replace',
+          'defaults', 'include_empty', 'backup', 'include_pat', 'exclude_pat', 'maxdepth', 'keep_symlinks', 'force_symlinks',
+        ],
+        defaults: {
+          keep_source: true, clean: false, require: null, user: null, group: null, dir_mode: null, file_mode: null, sym_mode: null, template: null,
+          context: null, replace: true, defaults: null, include_empty: false, backup: '', include_pat: null, exclude_pat: null, maxdepth: null,
+          keep_symlinks: false, force_symlinks: false,
+        },
+        kwargs: true,
+        doc: 'Recurse through a subdirectory on the master and copy said subdirectory over to the specified path.',
+      },
+      (p, ctx, extra) => recurseState(p, ctx, extra.kwargs, { managed, directory, normaliseMode }),
+    ),
     rename: defineState(
       { args: ['name', 'source', 'force', 'makedirs'], defaults: { force: false, makedirs: false }, kwargs: true, doc: 'If the source file exists on the system, rename it to the named file.' },
       (p, ctx) => rename(p, ctx),

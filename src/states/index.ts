@@ -16,5 +16,7 @@ export const BUILTIN_STATES: Readonly<Record<string, StateModuleImport>> = {
   user: () => import('./user.js'),
   file: () => import('./file.js'),
   module: () => import('./module.js'),
+  schedule: () => import('./schedule.js'),
+  salt: () => import('./saltmod.js'),
   test: () => import('./test.js'),
 };

@@ -2,6 +2,7 @@
  * The salt-master daemon: wires the request server (4506), the publisher (4505), the worker pool,
  * the event bus, the job cache and maintenance together. See docs/architecture.md.
  */
+import { connectedMinionIds, PresenceTracker, reactorEnabled } from '../../reactor/index.js';
 import { isMap } from '../../protocol/values.js';
 import { chmod, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -58,6 +59,7 @@ export class Master {
   private publishChain: Promise<unknown> = Promise.resolve();
   private readonly minionData = new Map<string, { grains?: Load; pillar?: Load }>();
   private timers: NodeJS.Timeout[] = [];
+  private reactor: { stop(): Promise<void> } | null = null;
   private lastKeysMtime = 0;
   private stopped = false;
   private lastDelivery = '';
@@ -119,6 +121,10 @@ export class Master {
     this.req = new ReqServer({ ...tcp, backlog: Number(this.opts.zmq_backlog ?? 1000), maxMessageSize: Number(this.opts.max_message_size ?? 100 * 1024 * 1024), logger: this.log });
     await this.req.bind(iface, Number(this.opts.ret_port ?? 4506));
     void this.req.serve((r) => this.onRequest(r));
+    if (reactorEnabled(this.opts)) {
+      const { Reactor } = await import('../../reactor/reactor.js');
+      this.reactor = new Reactor(this.opts, { log: this.log.child('salt.utils.reactor'), fire: (t, d) => this.fire(t, d) }).start((l) => this.bus.on(l));
+    }
 
     // The stock `salt` CLI refuses to publish unless this file exists (salt-wire 8.2).
     await writeFile(join(sockDir, 'publish_pull.ipc'), '', { mode: 0o600 });
@@ -128,6 +134,10 @@ export class Master {
     this.timers.push(setInterval(() => this.reportDelivery(), 1000));
     const loop = Math.max(1, Number(this.opts.loop_interval ?? 60)) * 1000;
     this.timers.push(setInterval(() => void this.maintenance(), loop));
+    if (this.opts.presence_events) {
+      const presence = new PresenceTracker((t, d) => this.fire(t, d));
+      this.timers.push(setInterval(() => presence.update(connectedMinionIds(this.opts)), loop));
+    }
     for (const t of this.timers) t.unref();
     this.log.info(`salt-master is listening on ${iface}:${this.opts.publish_port} (publish) and ${iface}:${this.opts.ret_port} (requests)`);
   }
@@ -359,6 +369,7 @@ export class Master {
     this.req?.close();
     this.pub?.close();
     await this.pool?.close();
+    await this.reactor?.stop();
     await this.bus?.close();
     if (existsSync(join(this.path('sock_dir'), 'publish_pull.ipc'))) await rm(join(this.path('sock_dir'), 'publish_pull.ipc'), { force: true });
   }

@@ -24,6 +24,7 @@ import type { MasterAction, WorkerInit, WorkerResult } from './messages.js';
 import { handleMinionEvent } from './minion_events.js';
 import { handleFileServerCommand } from '../../fileserver/index.js';
 import { compilePillar } from '../../pillar/index.js';
+import { handleMineCommand } from '../../mine/index.js';
 
 const ENC_ALGOS = new Set(['OAEP-SHA1', 'OAEP-SHA224']);
 const SIG_ALGOS = new Set(['PKCS1v15-SHA1', 'PKCS1v15-SHA224']);
@@ -357,6 +358,8 @@ export class RequestHandler {
       case '_pillar':
         return replyOnly(await this.pillar(load, env, version, nonce, actions), actions);
       default: {
+        const mineReply = await handleMineCommand(String(cmd), load, this.opts);
+        if (mineReply !== undefined) return replyOnly(encrypt(mineReply), actions);
         const fsReply = await handleFileServerCommand(String(cmd), load, this.opts);
         if (fsReply !== undefined) return replyOnly(encrypt(fsReply), actions);
         // Salt answers False for a command it does not expose.
@@ -368,15 +371,17 @@ export class RequestHandler {
 
   private async minionReturn(load: Load, actions: MasterAction[]): Promise<boolean> {
     if (!('return' in load) || typeof load.jid !== 'string' || !validMinionId(load.id)) return false;
-    const jid = load.jid;
-    actions.push({ type: 'fire', tag: `salt/job/${jid}/ret/${load.id}`, data: load });
+    let jid = load.jid;
     if (this.opts.job_cache !== false && jid !== 'nocache') {
       try {
-        await this.deps.jobs.storeReturn(load);
+        // A minion-started job (scheduler: jid "req") gets its jid from the job cache.
+        const outcome = await this.deps.jobs.storeReturn(load);
+        if (jid === 'req' && outcome.jid) jid = load.jid = outcome.jid;
       } catch (err) {
         this.deps.log.error(`Could not store the return of ${load.id} for ${jid}: ${(err as Error).message}`);
       }
     }
+    actions.push({ type: 'fire', tag: `salt/job/${jid}/ret/${load.id}`, data: load });
     return true;
   }
 

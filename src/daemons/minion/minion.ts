@@ -20,6 +20,10 @@ import { PublishReceiver } from './publish_receiver.js';
 import { registerMasterFileClient } from '../../fileserver/index.js';
 import { registerPillarFetcher } from '../../pillar/fetcher.js';
 import { MinionJobRegistry } from './job_registry.js';
+import type { MinionServices } from '../../loader/types.js';
+import { Scheduler } from '../../schedule/index.js';
+import { Beacons } from '../../beacons/index.js';
+import { mineIntervalJob } from '../../mine/index.js';
 
 type Opts = Record<string, unknown>;
 type Load = Record<string, unknown>;
@@ -79,6 +83,9 @@ export class Minion {
   private stopped = false;
   private receiver: PublishReceiver | null = null;
   private readonly counters = { jobsRun: 0, returnsSent: 0, returnsFailed: 0 };
+  private readonly services: MinionServices = {};
+  private scheduler?: Scheduler;
+  private beacons?: Beacons;
 
   constructor(
     private readonly opts: Opts,
@@ -201,7 +208,9 @@ export class Minion {
       log: this.log.child('salt.loader'),
       fireMaster: (tag, data) => this.fireMaster(tag, data),
       moduleDirs: executionModuleDirs(this.opts),
+      minion: this.services,
     });
+    this.startSchedulerAndBeacons();
     registerRefreshHandlers({
       modules: async () => {
         this.grains = await loadGrains(this.opts, { forceRefresh: true, log: this.log.child('salt.loader.grains') } as never);
@@ -214,6 +223,39 @@ export class Minion {
     });
     await this.fireStartEvents();
     this.log.info(`Minion ${this.id} is connected to the master at ${this.masterHost}`);
+  }
+
+  /** The scheduler (config/pillar `schedule`, `__mine_interval`) and the beacons, both ticking every second. */
+  private startSchedulerAndBeacons(): void {
+    this.services.request = (load) => this.channel.send({ ...load, tok: this.keys.tok }, this.requestTimeouts());
+    this.scheduler = new Scheduler({
+      opts: this.opts,
+      pillar: () => this.pillar,
+      grains: () => this.grains,
+      log: this.log.child('salt.utils.schedule'),
+      run: async (fun, args, kwargs, info) => {
+        const published = Object.keys(kwargs).length ? [...args, { ...kwargs, __kwarg__: true }] : args;
+        const r = await runFunction(this.loader, fun, published, { jid: info.jid, fun, schedule: info.schedule, id: this.id });
+        return { return: r.return, retcode: r.retcode, out: r.out };
+      },
+      sendReturn: (load) => this.channel.send(load, this.requestTimeouts()),
+    });
+    const mineJob = mineIntervalJob(this.opts);
+    if (mineJob) this.scheduler.addJob(mineJob, true);
+    else this.scheduler.deleteJob('__mine_interval', true);
+    this.services.schedule = this.scheduler;
+    this.scheduler.start();
+    this.beacons = new Beacons({
+      opts: this.opts,
+      pillar: () => this.pillar,
+      grains: () => this.grains,
+      salt: (fun, args = [], kwargs = {}) => this.loader.call(fun, args, kwargs),
+      jobs: this.jobs,
+      log: this.log.child('salt.beacons'),
+      fireBatch: (events) => this.channel.send({ id: this.id, cmd: '_minion_event', pretag: null, tok: this.keys.tok, events }, this.requestTimeouts()),
+    });
+    this.services.beacons = this.beacons;
+    this.beacons.start();
   }
 
   private requestTimeouts() {
@@ -357,6 +399,8 @@ export class Minion {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.scheduler?.stop();
+    this.beacons?.stop();
     for (const job of this.jobs.list()) this.jobs.kill(job.jid);
     this.sub?.close();
     this.channel?.close();
