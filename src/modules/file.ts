@@ -667,6 +667,24 @@ const mod: SaltModule = {
       },
       (p, ctx) => line(p, ctx),
     ),
+    blockreplace: defineFunction(
+      {
+        args: [
+          'path', 'marker_start', 'marker_end', 'content', 'append_if_not_found', 'prepend_if_not_found', 'backup', 'dry_run', 'show_changes',
+          'append_newline', 'insert_before_match', 'insert_after_match',
+        ],
+        defaults: {
+          marker_start: '#-- start managed zone --', marker_end: '#-- end managed zone --', content: '', append_if_not_found: false,
+          prepend_if_not_found: false, backup: '.bak', dry_run: false, show_changes: true, append_newline: false, insert_before_match: null,
+          insert_after_match: null,
+        },
+        doc: doc(
+          'Replace content of a text block in a file, delimited by line markers\n\nA block of content delimited by comments can help you manage several lines\nentries without worrying about old entries removal.\n\npath\n    Filesystem path to the file to be edited\n\nmarker_start\n    The line content identifying a line as the start of the content block.\n\nmarker_end\n    The line content identifying the end of the content block.\n\ncontent\n    The content to be used between the two lines identified by marker_start\n    and marker_stop.\n\nappend_if_not_found : False\n    If markers are not found and set to ``True`` then, the markers and\n    content will be appended to the file.\n\nprepend_if_not_found : False\n    If markers are not found and set to ``True`` then, the markers and\n    content will be prepended to the file.\n\nbackup\n    The file extension to use for a backup of the file if any edit is made.\n    Set to ``False`` to skip making a backup.\n\ndry_run : False\n    If ``True``, do not make any edits to the file and simply return the\n    changes that *would* be made.\n\nshow_changes : True\n    Controls how changes are presented.',
+          "file.blockreplace /etc/hosts '#-- start managed zone foobar : DO NOT EDIT --' \\\n'#-- end managed zone foobar --' $'10.0.1.1 foo.foobar\\n10.0.1.2 bar.foobar' True",
+        ),
+      },
+      (p) => blockreplace(p),
+    ),
     replace: defineFunction(
       {
         args: ['path', 'pattern', 'repl', 'count', 'flags', 'bufsize', 'append_if_not_found', 'prepend_if_not_found', 'not_found_content', 'backup', 'dry_run', 'search_only', 'show_changes', 'ignore_if_missing', 'preserve_inode', 'backslash_literal'],
@@ -1396,6 +1414,90 @@ function line(p: Record<string, unknown>, ctx: CallContext): unknown {
     if (!testMode) writeText(path, updated);
   }
   return p.show_changes && diff ? diff : changed;
+}
+
+/** Salt's `file.blockreplace`: replaces (or adds) the text between two marker lines. */
+function blockreplace(p: Record<string, unknown>): unknown {
+  const exclusive = [p.append_if_not_found, p.prepend_if_not_found, p.insert_before_match, p.insert_after_match].filter((x) => !!x).length;
+  if (exclusive > 1) {
+    throw new SaltInvocationError('Only one of append_if_not_found, prepend_if_not_found, insert_before_match, and insert_after_match is permitted');
+  }
+  const path = ospath.expanduser(pathArg(p.path));
+  if (!exists(path)) throw new SaltInvocationError(`File not found: ${path}`);
+  if (!isText(path)) throw new SaltInvocationError(`Cannot perform string replacements on a binary file: ${path}`);
+  for (const key of ['insert_before_match', 'insert_after_match'] as const) {
+    if (p[key] && typeof p[key] !== 'string') throw new CommandExecutionError(`RegEx expected in ${key} parameter.`);
+  }
+  const markerStart = pyStr(p.marker_start);
+  const markerEnd = pyStr(p.marker_end);
+  const content = pyStr(p.content ?? '');
+  let appendNewline = p.append_newline;
+  if ((appendNewline === null || appendNewline === undefined) && !content.endsWith('\n')) appendNewline = true;
+  const split = content.split('\r\n').flatMap((l) => l.split('\n'));
+  // The block as lines: the start marker (optional), the content, the end line.
+  const block = (eol: string, withStart: boolean, endLine = markerEnd): string[] => {
+    const out = withStart ? [markerStart + eol] : [];
+    const end = endLine.replace(/[\r\n]+$/, '') + eol;
+    split.forEach((l, i) => {
+      if (i + 1 < split.length) out.push(l + eol);
+      else if (appendNewline) out.push(l + eol, end);
+      else out.push(l + end);
+    });
+    return out;
+  };
+  const orig = splitLinesKeepEnds(readText(path));
+  let eol: string | null = null;
+  const next: string[] = [];
+  let inBlock = false;
+  let found = false;
+  for (const l of orig) {
+    if (eol === null) eol = l.endsWith('\r\n') ? '\r\n' : '\n';
+    let keep = true;
+    if (l.includes(markerStart)) inBlock = true;
+    else if (inBlock) {
+      keep = false;
+      const at = l.indexOf(markerEnd);
+      if (at !== -1) {
+        inBlock = false;
+        found = true;
+        next.push(...block(eol, false, l.slice(at)));
+      }
+    }
+    if (keep) next.push(l);
+  }
+  eol ??= '\n';
+  if (inBlock) throw new CommandExecutionError('Unterminated marked block. End of file reached before marker_end.');
+  let result = next;
+  if (!found) {
+    if (p.prepend_if_not_found) {
+      result = [...block(eol, true), ...next];
+      found = true;
+    } else if (p.append_if_not_found) {
+      if (next.length && !next[next.length - 1].endsWith(eol)) next[next.length - 1] += eol;
+      next.push(...block(eol, true));
+      found = true;
+    } else if (p.insert_before_match || p.insert_after_match) {
+      const re = compilePy(pyStr(p.insert_before_match || p.insert_after_match), 0);
+      const idx = orig.findIndex((l) => {
+        re.lastIndex = 0;
+        return re.test(l);
+      });
+      if (idx >= 0) {
+        next.splice(p.insert_after_match ? idx + 1 : idx, 0, ...block(eol, true));
+        found = true;
+      }
+    }
+  }
+  if (!found) throw new CommandExecutionError('Cannot edit marked block. Markers were not found in file.');
+  const diff = unifiedDiff(orig, result);
+  const hasChanges = diff !== '';
+  if (hasChanges && !p.dry_run) {
+    if (p.backup !== false) backupCopy(path, `${path}${pyStr(p.backup)}`);
+    const mode = statSync(path).mode & 0o7777;
+    writeText(path, result.join(''));
+    chmodSync(path, mode);
+  }
+  return p.show_changes ? diff : hasChanges;
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

@@ -71,6 +71,7 @@ function prepare(o: ApplyOptions): Prepared {
     fileClient: o.fileClient,
     render: o.render,
     context: { salt: o.caller.salt },
+    log: o.caller.log,
   });
   return { opts, pillar, compiler, baseContext };
 }

@@ -11,6 +11,8 @@ import { formatTraceback } from '../loader/run.js';
 import { firstKey, isDict, pyStr } from './_py.js';
 import { renderWithPipeline } from './_render.js';
 import type { FileClient, HighData, SlsRenderer } from './types.js';
+import type { Logger } from '../log/logger.js';
+import { formatRenderLocation, renderFailureLocation } from './render_location.js';
 
 /** What the high-state compiler needs to know about the minion. */
 export interface HighStateOptions {
@@ -23,6 +25,8 @@ export interface HighStateOptions {
   render?: SlsRenderer;
   /** Extra template context (e.g. `salt`, the execution-module caller). */
   context?: Record<string, unknown>;
+  /** Where render failures are logged (Salt's critical line, then the file/line/state ID). */
+  log?: Logger;
 }
 
 /** A located SLS file. */
@@ -30,6 +34,8 @@ interface StateFile {
   /** Path relative to the environment root (`web/init.sls`). */
   source: string;
   text: string;
+  /** Where the file client keeps it on this machine, when known. */
+  path?: string;
 }
 
 type Matches = Record<string, string[]>;
@@ -76,8 +82,8 @@ export class HighStateCompiler {
   async getState(sls: string, saltenv: string): Promise<StateFile | null> {
     const base = sls.split('.').join('/');
     for (const source of [`${base}.sls`, `${base}/init.sls`]) {
-      const text = await this.fetchText(saltenv, source);
-      if (text !== undefined) return { source, text };
+      const f = await this.o.fileClient.getFile(saltenv, source);
+      if (f) return { source, text: f.data.toString('utf8'), path: f.path || undefined };
     }
     return null;
   }
@@ -115,7 +121,10 @@ export class HighStateCompiler {
       try {
         state = await this.render(sls, saltenv, file);
       } catch (err) {
-        errors.push(renderErrorText(err, sls, saltenv));
+        const text = renderErrorText(err, sls, saltenv);
+        errors.push(text);
+        this.o.log?.critical(text);
+        this.o.log?.error(`Rendering SLS '${saltenv}:${sls}' failed at ${formatRenderLocation(renderFailureLocation(err, file))}`);
       }
       mods.add(`${saltenv}:${sls}`);
     }

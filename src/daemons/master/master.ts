@@ -20,6 +20,7 @@ import { PubServer, ReqServer, type IncomingRequest } from '../../transport/zero
 import type { Logger } from '../../log/logger.js';
 import type { MasterAction, PublishRequest } from './messages.js';
 import { WorkerPool } from './worker_pool.js';
+import { EventReturnQueue, MasterJobStore } from '../../returners/index.js';
 
 type Opts = Record<string, unknown>;
 type Load = Record<string, unknown>;
@@ -53,6 +54,8 @@ export class Master {
   private req!: ReqServer;
   private bus!: EventBusServer;
   private jobs!: LocalJobCache;
+  private store!: MasterJobStore;
+  private eventReturns!: EventReturnQueue;
   private keys!: KeyStore;
   private aesKey = Crypticle.generateKeyString();
   private serial = 0;
@@ -98,6 +101,9 @@ export class Master {
 
     this.bus = new EventBusServer({ sockDir, role: 'master', maxEventSize: Number(this.opts.max_event_size ?? 1048576), logger: this.log.child('salt.utils.event') } as never);
     await this.bus.start();
+    this.store = new MasterJobStore(this.opts, { log: this.log.child('salt.returners'), localCache: this.jobs });
+    this.eventReturns = new EventReturnQueue(this.opts, { log: this.log.child('salt.utils.event'), returners: this.store.returners });
+    if (this.eventReturns.enabled) this.bus.on((e) => void this.eventReturns.push(e.tag, e.data));
 
     this.pool = new WorkerPool(
       Math.max(1, Number(this.opts.worker_threads ?? 5)),
@@ -247,7 +253,7 @@ export class Master {
     }
     let jid: string;
     try {
-      jid = await this.jobs.prepJid({ jid: typeof load.jid === 'string' && load.jid ? load.jid : undefined, nocache: kwargs.nocache === true });
+      jid = await this.store.prepJid(kwargs.nocache === true, typeof load.jid === 'string' && load.jid ? load.jid : null);
     } catch (err) {
       this.log.error(`Could not assign a jid: ${(err as Error).message}`);
       return { enc: 'clear', load: { error: 'Master failed to assign jid' } };
@@ -255,16 +261,11 @@ export class Master {
     const user = req.user;
     const clearLoad: Load = { ...load, jid, user };
     delete clearLoad.key;
-    try {
-      await this.jobs.saveLoad(jid, clearLoad);
-      await this.jobs.saveMinions(jid, minions);
-    } catch (err) {
-      this.log.error(`Could not save job ${jid} to the job cache: ${(err as Error).message}`);
-    }
+    await this.store.savePublishLoad(jid, clearLoad, minions);
     this.fire(jid, { minions });
     this.fire(`salt/job/${jid}/new`, { jid, tgt_type: tgtType, tgt: load.tgt, user, fun: load.fun, arg: load.arg ?? [], minions, missing });
 
-    const pubLoad: Load = { fun: load.fun, arg: load.arg ?? [], tgt: load.tgt, jid, ret: load.ret ?? '', tgt_type: tgtType, user };
+    const pubLoad: Load = { fun: load.fun, arg: load.arg ?? [], tgt: load.tgt, jid, ret: this.store.publishRet(load.ret), tgt_type: tgtType, user };
     if (delimiter !== ':') pubLoad.delimiter = delimiter;
     if (this.opts.master_id) pubLoad.master_id = this.opts.master_id;
     for (const k of FORWARDED_KWARGS) if (kwargs[k] !== undefined) pubLoad[k] = kwargs[k];
@@ -353,7 +354,7 @@ export class Master {
   private async maintenance(): Promise<void> {
     if (this.stopped) return;
     try {
-      await this.jobs.cleanOldJobs();
+      await this.store.cleanOldJobs();
     } catch (err) {
       this.log.warn(`Job cache cleanup failed: ${(err as Error).message}`);
     }
@@ -364,6 +365,8 @@ export class Master {
   private readonly aesBorn = Date.now();
 
   async stop(): Promise<void> {
+    await this.eventReturns?.close();
+    await this.store?.close();
     this.stopped = true;
     for (const t of this.timers) clearInterval(t);
     this.req?.close();

@@ -18,6 +18,7 @@ import { packBin } from '../../protocol/binpack.js';
 import type { KeyStore } from '../../pki/keystore.js';
 import { decideAuth } from '../../pki/auth_decision.js';
 import type { LocalJobCache } from '../../jobs/local_cache.js';
+import type { MasterJobStore } from '../../returners/index.js';
 import { validMinionId } from '../../jobs/minion_id.js';
 import type { Logger } from '../../log/logger.js';
 import type { MasterAction, WorkerInit, WorkerResult } from './messages.js';
@@ -43,6 +44,7 @@ function replyOnly(reply: Buffer, actions: MasterAction[] = []): WorkerResult {
 export interface RequestHandlerDeps {
   keys: KeyStore;
   jobs: LocalJobCache;
+  store: MasterJobStore;
   log: Logger;
 }
 
@@ -372,10 +374,11 @@ export class RequestHandler {
   private async minionReturn(load: Load, actions: MasterAction[]): Promise<boolean> {
     if (!('return' in load) || typeof load.jid !== 'string' || !validMinionId(load.id)) return false;
     let jid = load.jid;
-    if (this.opts.job_cache !== false && jid !== 'nocache') {
+    if (jid !== 'nocache') {
       try {
-        // A minion-started job (scheduler: jid "req") gets its jid from the job cache.
-        const outcome = await this.deps.jobs.storeReturn(load);
+        // A minion-started job (scheduler: jid "req") gets its jid from the job cache; the store
+        // applies job_cache / master_job_cache / ext_job_cache.
+        const outcome = await this.deps.store.storeReturn(load);
         if (jid === 'req' && outcome.jid) jid = load.jid = outcome.jid;
       } catch (err) {
         this.deps.log.error(`Could not store the return of ${load.id} for ${jid}: ${(err as Error).message}`);

@@ -5,6 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { KeyStore } from '../../pki/keystore.js';
 import { LocalJobCache } from '../../jobs/local_cache.js';
+import { MasterJobStore } from '../../returners/index.js';
 import type { Logger } from '../../log/logger.js';
 import type { FromWorker, ToWorker, WorkerInit } from './messages.js';
 import { RequestHandler } from './request_handler.js';
@@ -38,7 +39,8 @@ const jobs = new LocalJobCache({
   // an fsync per return caps a master at a few hundred returns per second.
   fsync: false,
 });
-const handler = new RequestHandler(init, { keys, jobs, log });
+const store = new MasterJobStore(opts, { log, localCache: jobs });
+const handler = new RequestHandler(init, { keys, jobs, store, log });
 
 function toBuffer(u: Uint8Array): Buffer {
   return Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength);

@@ -20,6 +20,7 @@ import { PublishReceiver } from './publish_receiver.js';
 import { registerMasterFileClient } from '../../fileserver/index.js';
 import { registerPillarFetcher } from '../../pillar/fetcher.js';
 import { MinionJobRegistry } from './job_registry.js';
+import { ReturnerSet, runMinionReturners } from '../../returners/index.js';
 import type { MinionServices } from '../../loader/types.js';
 import { Scheduler } from '../../schedule/index.js';
 import { Beacons } from '../../beacons/index.js';
@@ -395,7 +396,11 @@ export class Minion {
       this.counters.returnsFailed++;
       this.log.error(`The return of job ${jid} could not be sent to the master: ${(err as Error).message}`);
     }
+    this.returners ??= new ReturnerSet({ opts: this.opts, log: this.log.child('salt.returners') });
+    await runMinionReturners(this.returners, data, ret, this.log);
   }
+
+  private returners: ReturnerSet | undefined;
 
   async stop(): Promise<void> {
     this.stopped = true;
@@ -405,5 +410,6 @@ export class Minion {
     this.sub?.close();
     this.channel?.close();
     this.authClient?.close();
+    await this.returners?.close();
   }
 }
