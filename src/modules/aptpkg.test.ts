@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { acquireSystemLock } from '../../test/support/system_lock.js';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,6 +37,13 @@ function buildDeb(version: string): string {
   execFileSync('dpkg-deb', ['--build', '--root-owner-group', root, deb], { stdio: 'ignore' });
   return deb;
 }
+
+// apt/dpkg allow one user at a time: the package test files take turns.
+let releaseDpkg: (() => void) | undefined;
+before(async () => {
+  releaseDpkg = await acquireSystemLock('dpkg');
+});
+after(() => releaseDpkg?.());
 
 before(() => {
   if (!skip) purge();

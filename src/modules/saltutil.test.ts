@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { repoRoot } from '../../test/support/conformance.js';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,7 +77,7 @@ test('without a job registry (salt-call --local) nothing is running', async () =
 
 // --- sync / refresh ----------------------------------------------------------------------------
 
-const EXAMPLES = fileURLToPath(new URL('../../examples/', import.meta.url));
+const EXAMPLES = join(repoRoot, 'examples');
 
 /** A masterless minion's options over a fresh file root holding the example custom modules. */
 function masterless() {

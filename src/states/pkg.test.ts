@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
+import { acquireSystemLock } from '../../test/support/system_lock.js';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import { hasApt } from '../modules/aptpkg.js';
 import { applyStates } from '../state/apply.js';
 import { caseFiles, caseLoader } from '../state/_replay.js';
@@ -19,6 +20,13 @@ function purge(): void {
     /* not installed */
   }
 }
+
+// apt/dpkg allow one user at a time: the package test files take turns.
+let releaseDpkg: (() => void) | undefined;
+before(async () => {
+  releaseDpkg = await acquireSystemLock('dpkg');
+});
+after(() => releaseDpkg?.());
 
 after(() => {
   if (!skip) purge();
