@@ -9,15 +9,21 @@ const LETTER = '[\\p{L}\\p{Nl}\\p{No}_]';
 const WORD_PUNCT = `[\\p{L}\\p{N}_!"'&.,?]`;
 const NWS = `[^${WS}]`;
 
-// textwrap.TextWrapper.wordsep_re, spelled for JS.
-const WORDSEP = new RegExp(
-  `[${WS}]+` +
-    `|(?<=${WORD_PUNCT})-{2,}(?=[\\p{L}\\p{N}_])` +
-    `|${NWS}+?(?:-(?:(?<=${LETTER}{2}-)|(?<=${LETTER}-${LETTER}-))(?=${LETTER}-?${LETTER})` +
-    `|(?=[${WS}]|$)` +
-    `|(?<=${WORD_PUNCT})(?=-{2,}[\\p{L}\\p{N}_]))`,
-  'gu',
-);
+// textwrap.TextWrapper.wordsep_re, spelled for JS; built on first use (only help text needs it,
+// and a Unicode-property pattern is costly to compile at every program start).
+let wordsep: RegExp | null = null;
+
+function wordsepRe(): RegExp {
+  wordsep ??= new RegExp(
+    `[${WS}]+` +
+      `|(?<=${WORD_PUNCT})-{2,}(?=[\\p{L}\\p{N}_])` +
+      `|${NWS}+?(?:-(?:(?<=${LETTER}{2}-)|(?<=${LETTER}-${LETTER}-))(?=${LETTER}-?${LETTER})` +
+      `|(?=[${WS}]|$)` +
+      `|(?<=${WORD_PUNCT})(?=-{2,}[\\p{L}\\p{N}_]))`,
+    'gu',
+  );
+  return wordsep;
+}
 
 function splitChunks(text: string): string[] {
   let munged = '';
@@ -25,7 +31,7 @@ function splitChunks(text: string): string[] {
     if (ch === '\t') munged += ' '.repeat(8 - (munged.length % 8));
     else munged += WS_CHARS.includes(ch) ? ' ' : ch;
   }
-  return [...munged.matchAll(WORDSEP)].map((m) => m[0]).filter((c) => c !== '');
+  return [...munged.matchAll(wordsepRe())].map((m) => m[0]).filter((c) => c !== '');
 }
 
 /** Wraps `text` into lines of at most `width` characters, as Python's `textwrap.wrap(text, width)`. */

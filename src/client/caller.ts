@@ -14,6 +14,7 @@ import { parseInput } from '../args/parse.js';
 import { yamlifyArg } from '../args/yamlify.js';
 import {
   ArgumentBindingError,
+  BUILTIN_MODULES,
   CommandExecutionError,
   CommandNotFoundError,
   deriveRetcode,
@@ -113,6 +114,18 @@ function executionModuleDirs(opts: Opts): string[] {
   return [...cliDirs, ...dirs, ...ext];
 }
 
+/**
+ * Starts importing the built-in module `fun` belongs to (its first provider), so that its code
+ * loads while the grains are gathered, mostly waiting for helper programs. Import errors are left
+ * to the loader, which imports the same module.
+ */
+function prefetchModule(fun: unknown): void {
+  if (typeof fun !== 'string' || !fun.includes('.')) return;
+  const name = fun.slice(0, fun.indexOf('.'));
+  // The first provider only: it is the one the loader tries first.
+  if (Object.hasOwn(BUILTIN_MODULES, name)) BUILTIN_MODULES[name]![0]?.().catch(() => undefined);
+}
+
 function isDir(p: string): boolean {
   try {
     return statSync(p).isDirectory();
@@ -152,6 +165,7 @@ export class Caller {
     const io = options.io ?? stdio;
     const log = options.log ?? nullLogger;
     opts.caller = true;
+    prefetchModule(opts.fun);
     // The full grains, as the minion daemon and Salt's salt-call have them (cache honoured). Their
     // code is imported only when needed: it is a large part of a local call's start-up time.
     let grains: Load = {};
@@ -292,7 +306,9 @@ export class Caller {
 
   /** The executors (`module_executors`, `--module-executors`); only `direct_call` exists here. */
   private async execute(func: SaltFunction, args: unknown[], kwargs: Load, context: Load): Promise<unknown> {
-    const executors: unknown = yamlifyArg(this.opts.module_executors ?? '[direct_call]');
+    // Without `module_executors` the list is Salt's default `[direct_call]` (no YAML to read).
+    const configured = this.opts.module_executors;
+    const executors: unknown = configured === undefined || configured === null ? ['direct_call'] : yamlifyArg(configured);
     const names = typeof executors === 'string' ? [executors] : Array.isArray(executors) ? executors.map(String) : ['direct_call'];
     const ctx = this.loader.makeContext({ context });
     let result: unknown = null;

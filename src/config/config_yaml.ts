@@ -7,6 +7,10 @@
 import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import type { ScalarTag, Tags } from 'yaml';
 import { ConfigError, type OptionSource } from './errors.js';
+import { parseFlatConfig } from './flat_config.js';
+import { BOOL_RE, FLOAT_RE, INT_RE, keyString, resolveSaltBool, resolveSaltFloat, resolveSaltInt } from './yaml11_scalars.js';
+
+export { resolveSaltFloat, resolveSaltInt } from './yaml11_scalars.js';
 
 /** The options of one file and where each top-level key sits in it. */
 export interface ParsedConfigFile {
@@ -16,63 +20,12 @@ export interface ParsedConfigFile {
   sources: Map<string, OptionSource>;
 }
 
-// PyYAML's YAML 1.1 implicit resolvers. Unlike the `yaml` package's 1.1 schema, `y`/`n` stay strings
-// and a float needs a dot (`1e3` is a string).
-const BOOL_RE = /^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/;
-const INT_RE =
-  /^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$/;
-const FLOAT_RE =
-  /^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9_]+(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
-
-function toNumber(big: bigint): number | bigint {
-  return big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big;
-}
-
-function sexagesimal(parts: string[], parse: (p: string) => number): number {
-  let value = 0;
-  for (const part of parts) value = value * 60 + parse(part);
-  return value;
-}
-
-/**
- * An int as Salt reads it: Salt strips the leading zeros of an unsigned `0…` int (not `0b`/`0x`)
- * so `0644` is decimal 644 (`-0644` keeps YAML 1.1 octal); then PyYAML's rules apply.
- */
-export function resolveSaltInt(text: string): number | bigint {
-  let raw = text;
-  if (raw !== '0' && raw.startsWith('0') && !raw.startsWith('0b') && !raw.startsWith('0x')) {
-    raw = raw.replace(/^0+/, '') || '0';
-  }
-  let value = raw.replace(/_/g, '');
-  let sign = 1n;
-  if (value.startsWith('-')) sign = -1n;
-  if (value.startsWith('-') || value.startsWith('+')) value = value.slice(1);
-  if (value === '0' || value === '') return 0;
-  if (value.startsWith('0b')) return toNumber(sign * BigInt(value));
-  if (value.startsWith('0x')) return toNumber(sign * BigInt(value));
-  if (value.startsWith('0')) return toNumber(sign * BigInt('0o' + value.slice(1)));
-  if (value.includes(':')) return Number(sign) * sexagesimal(value.split(':'), (p) => parseInt(p, 10));
-  return toNumber(sign * BigInt(value));
-}
-
-/** A float by PyYAML's YAML 1.1 rules (`.inf`, `.nan`, base 60 `1:30.5`, underscores). */
-export function resolveSaltFloat(text: string): number {
-  let value = text.replace(/_/g, '').toLowerCase();
-  let sign = 1;
-  if (value.startsWith('-')) sign = -1;
-  if (value.startsWith('-') || value.startsWith('+')) value = value.slice(1);
-  if (value === '.inf') return sign * Infinity;
-  if (value === '.nan') return NaN;
-  if (value.includes(':')) return sign * sexagesimal(value.split(':'), Number);
-  return sign * Number(value);
-}
-
 const saltBool: ScalarTag = {
   identify: (v) => typeof v === 'boolean',
   default: true,
   tag: 'tag:yaml.org,2002:bool',
   test: BOOL_RE,
-  resolve: (s) => /^(?:yes|true|on)$/i.test(s),
+  resolve: (s) => resolveSaltBool(s),
 };
 
 const saltInt: ScalarTag = {
@@ -112,12 +65,6 @@ function saltTags(tags: Tags): Tags {
   return [...explicitTags, saltBool, saltInt, saltFloat, ...kept];
 }
 
-/** A mapping key as JSON writes Python's (`None` → `null`, `True` → `true`, `1.5` → `1.5`). */
-function keyString(key: unknown): string {
-  if (key === null || key === undefined) return 'null';
-  return typeof key === 'string' ? key : String(key);
-}
-
 /** Maps (kept as Maps so that a `~` key is not lost) become plain objects, recursively. */
 function plain(value: unknown): unknown {
   if (value instanceof Map) {
@@ -140,11 +87,20 @@ function kindOf(value: unknown): string {
 
 /**
  * Parses the text of config file `file` (used in messages) with Salt's YAML 1.1 rules.
- * An empty or comment-only file gives `{}`.
+ * An empty or comment-only file gives `{}`. Flat files (`key: scalar` lines and comments) take a
+ * fast path ({@link parseFlatConfig}) that gives the same result without the YAML library.
  * @throws ConfigError naming the file, line and column on a YAML syntax error (including a
  *   duplicate key), or when the document is not a mapping.
  */
 export function parseConfigYaml(text: string, file: string): ParsedConfigFile {
+  return parseFlatConfig(text, file) ?? parseConfigYamlDocument(text, file);
+}
+
+/**
+ * {@link parseConfigYaml} through the YAML library, for any file.
+ * @throws ConfigError as {@link parseConfigYaml}.
+ */
+export function parseConfigYamlDocument(text: string, file: string): ParsedConfigFile {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, {
     version: '1.1',

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, test } from 'node:test';
+import { copyOptions } from './copy_options.js';
 import { ConfigError } from './errors.js';
 import { configFilePath, loadMasterConfig, loadMinionConfig, type LoadMinionConfigOptions } from './load.js';
 import type { HostInfo } from './minion_id.js';
@@ -265,6 +266,21 @@ test('the master id is the minion id with _master appended', () => {
   const root = configDir({});
   const { opts } = master({ master: `root_dir: ${root}\n` });
   assert.equal(opts.id, 'web01.example.com_master');
+});
+
+test('the master id asks the resolver only when first read, and is checked then', () => {
+  const root = configDir({});
+  let lookups = 0;
+  const countingHost: HostInfo = { ...fakeHost, fqdn: (name) => (lookups++, fakeHost.fqdn(name)) };
+  const { opts } = master({ master: `root_dir: ${root}\n` }, { host: countingHost });
+  const copy = copyOptions(opts, { color: false });
+  assert.equal(lookups, 0);
+  assert.equal(copy.id, 'web01.example.com_master');
+  assert.equal(opts.id, 'web01.example.com_master');
+  assert.equal(opts.id, 'web01.example.com_master');
+  assert.equal(lookups, 1);
+  const bad = master({ master: `root_dir: ${root}\n` }, { host: { ...fakeHost, fqdn: () => 'web/01' } }).opts;
+  assert.throws(() => bad.id, (err: unknown) => err instanceof ConfigError && err.option === 'id' && /^Cannot start master as 'id' must be a valid minion id .*got 'web\/01_master'$/.test(err.message));
 });
 
 test('append_minionid_config_dirs puts the id under cachedir and pidfile', () => {

@@ -197,6 +197,40 @@ function build<T extends Record<string, unknown>>(role: Role, defaults: T, gathe
 }
 
 /**
+ * Defines `key` on `obj` as computed once, on the first read of `obj` or of a copy that kept the
+ * accessor ({@link copyOptions}); each object then holds it as plain data (also when assigned).
+ * It reads as null while being computed; a compute that throws is retried on the next read.
+ */
+function lazyProperty(obj: Record<string, unknown>, key: string, compute: () => unknown): void {
+  let state: 'pending' | 'computing' | 'done' = 'pending';
+  let value: unknown = null;
+  const settle = (target: object, v: unknown): void => {
+    Object.defineProperty(target, key, { value: v, writable: true, enumerable: true, configurable: true });
+  };
+  Object.defineProperty(obj, key, {
+    enumerable: true,
+    configurable: true,
+    get(this: object) {
+      if (state === 'computing') return null;
+      if (state === 'pending') {
+        state = 'computing';
+        try {
+          value = compute();
+          state = 'done';
+        } finally {
+          if (state === 'computing') state = 'pending';
+        }
+      }
+      settle(this, value);
+      return value;
+    },
+    set(this: object, v: unknown) {
+      settle(this, v);
+    },
+  });
+}
+
+/**
  * Loads the master configuration: Salt's defaults, `<config dir>/master`, `master.d/*.conf`,
  * `include:` files and `overrides`, then Salt's derived options (`token_dir`, `id` = minion id +
  * `_master`, ...) and `root_dir` in front of the path options. A missing file means defaults.
@@ -204,24 +238,6 @@ function build<T extends Record<string, unknown>>(role: Role, defaults: T, gathe
  * @throws ConfigError on a YAML error (file, line, column) or a bad option value (file, line,
  *   option, constraint, value).
  */
-/** Defines `key` as computed once on first read (and plain data afterwards, also when assigned). */
-function lazyProperty(obj: Record<string, unknown>, key: string, compute: () => unknown): void {
-  const settle = (value: unknown): void => {
-    Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
-  };
-  Object.defineProperty(obj, key, {
-    enumerable: true,
-    configurable: true,
-    get() {
-      settle(null); // while computing, `obj[key]` reads as unset
-      const value = compute();
-      settle(value);
-      return value;
-    },
-    set: settle,
-  });
-}
-
 export function loadMasterConfig(opts: LoadConfigOptions = {}): MasterOpts {
   const defaults = masterDefaults();
   const gathered = gather('master', defaults.default_include, opts);
@@ -230,14 +246,17 @@ export function loadMasterConfig(opts: LoadConfigOptions = {}): MasterOpts {
   if (external && typeof external === 'object' && 'rest' in external) o.keep_acl_in_token = true;
   o.token_dir = join(o.cachedir, 'tokens');
   o.syndic_dir = join(o.cachedir, 'syndics');
-  if (!o.id) {
-    // Computing the master id asks the resolver; most callers (the salt CLI) never read it, so it
-    // is computed on first use.
+  const computedId = !o.id;
+  if (computedId) {
+    // Computing the master id asks the resolver (child processes); most callers (the salt CLI)
+    // never read it, so it is computed, and checked, on first use.
     lazyProperty(o as unknown as Record<string, unknown>, 'id', () => {
       const { id, isIp } = getMinionId(o, { cache: false, host: opts.host });
       const scratch = { ...o, id } as MasterOpts;
       if (!isIp) appendDomain(scratch);
-      return `${scratch.id}_master`;
+      const masterId = `${scratch.id}_master`;
+      validateId('master', { id: masterId }, gathered.sources);
+      return masterId;
     });
   } else {
     appendDomain(o);
@@ -257,7 +276,7 @@ export function loadMasterConfig(opts: LoadConfigOptions = {}): MasterOpts {
   }
   if (typeof o.file_ignore_glob === 'string') o.file_ignore_glob = [o.file_ignore_glob];
   if (o.worker_threads < 3 && o.peer && Object.keys(o.peer).length > 0) o.worker_threads = 3;
-  validateId('master', o, gathered.sources);
+  if (!computedId) validateId('master', o, gathered.sources);
   return o;
 }
 

@@ -4,7 +4,7 @@
  */
 import { appendFileSync } from 'node:fs';
 import { parseSaltArgv, type SaltCliPublish } from '../client/salt_options.js';
-import { loadMasterConfig } from '../config/index.js';
+import { copyOptions, loadMasterConfig } from '../config/index.js';
 import { LocalClient, type MinionReturn } from '../client/local_client.js';
 import { yamlifyArg } from '../args/yamlify.js';
 
@@ -50,7 +50,7 @@ function display(io: Io, data: unknown, out: string, opts: Opts, retcode = 0): v
   if (!outName) outName = 'nested';
   const color = opts.force_color ? true : opts.no_color ? false : opts.color !== undefined ? Boolean(opts.color) : process.stdout.isTTY === true;
   if (!outputModule) throw new Error('display() before loadOutput() finished');
-  const text = outputModule.formatOutput(data, outName, { ...opts, color } as never, { _retcode: retcode });
+  const text = outputModule.formatOutput(data, outName, copyOptions(opts, { color }) as never, { _retcode: retcode });
   if (!text) return;
   if (typeof opts.output_file === 'string' && opts.output_file) {
     appendFileSync(opts.output_file, text + '\n');
@@ -122,12 +122,9 @@ async function runJob(io: Io, client: LocalClient, p: SaltCliPublish, opts: Opts
   if (o.metadata) kwargs.metadata = yamlifyArg(o.metadata);
   const pubArgs = { tgt: p.tgt, fun: p.fun, arg: p.arg, tgtType: p.tgtType, ret: o.return || '', kwargs, timeout };
 
-  if (o.batch) {
-    io.err('Batch mode (-b) is not available yet in this release.\n');
-    return 2;
-  }
-
   try {
+    const batch = await batchSizeFor(io, p, opts);
+    if (batch !== null) return await runBatchJob(io, client, p, opts, pubArgs, batch);
     if (opts.async) {
       const pub = await client.pub(pubArgs);
       if (!pub.jid || pub.minions.length === 0) {
@@ -205,6 +202,50 @@ async function runJob(io: Io, client: LocalClient, p: SaltCliPublish, opts: Opts
   }
 }
 
+/**
+ * The batch size when the job runs in batch mode: `-b`, or `--batch-safe-size` when
+ * `--batch-safe-limit` is reached (Salt then prints its NOTICE); null otherwise.
+ */
+async function batchSizeFor(io: Io, p: SaltCliPublish, opts: Opts): Promise<string | number | null> {
+  const o = p.options;
+  if (o.batch) return o.batch;
+  if (o.static || !(o.batch_safe_limit > 1)) return null;
+  const { targetMinions } = await import('../runners/_common.js');
+  if (targetMinions(opts, p.tgt, p.tgtType).length < o.batch_safe_limit) return null;
+  io.out('\nNOTICE: Too many minions targeted, switching to batch execution.\n');
+  return o.batch_safe_size;
+}
+
+/** `salt -b`: the sliding-window batch run of src/client/batch.ts, printed like Salt. */
+async function runBatchJob(io: Io, client: LocalClient, p: SaltCliPublish, opts: Opts, pubArgs: { timeout: number; ret: string; kwargs: Record<string, unknown> }, batch: string | number): Promise<number> {
+  const o = p.options;
+  const { runBatchCli } = await import('../client/batch.js');
+  await client.listen(pubArgs.timeout * 1000);
+  await loadOutput();
+  const job = {
+    tgt: p.tgt,
+    tgtType: p.tgtType,
+    fun: p.fun,
+    arg: p.arg,
+    batch,
+    batchWait: Number(opts.batch_wait ?? 0) || 0,
+    failhard: opts.failhard === true,
+    timeout: pubArgs.timeout,
+    gatherJobTimeout: Number(opts.gather_job_timeout ?? 10),
+    ret: pubArgs.ret,
+    kwargs: pubArgs.kwargs,
+  };
+  return runBatchCli(client, job, {
+    out: io.out,
+    err: io.err,
+    display: (data, out, retcode) => display(io, data, out, opts, retcode),
+    quiet: o.static,
+    summary: opts.cli_summary === true && p.fun !== 'sys.doc' && !o.output,
+    verbose: o.verbose,
+    progress: o.progress ? { write: io.err, tty: process.stderr.isTTY === true, columns: process.stderr.columns } : null,
+  });
+}
+
 function printDocs(io: Io, ret: Record<string, unknown>, opts: Opts): void {
   const docs: Record<string, unknown> = {};
   for (const host of Object.keys(ret)) {
@@ -213,7 +254,7 @@ function printDocs(io: Io, ret: Record<string, unknown>, opts: Opts): void {
     for (const [fun, doc] of Object.entries(r as Record<string, unknown>)) if (!(fun in docs) && doc) docs[fun] = doc;
   }
   for (const fun of Object.keys(docs).sort()) {
-    display(io, `${fun}:`, 'nested', { ...opts, output: 'nested' });
+    display(io, `${fun}:`, 'nested', copyOptions(opts, { output: 'nested' }));
     io.out(`${String(docs[fun])}\n\n`);
   }
 }

@@ -5,7 +5,10 @@
  *
  * The network (4505/4506) uses a different encoding: see payload.ts.
  */
-import { Packr, Unpackr } from 'msgpackr';
+// The `pack`/`unpack` entry points: the codec alone, without the record-structure, stream and
+// native-extension modules the package root loads (a third of the start-up cost, unused here).
+import { Packr } from 'msgpackr/pack';
+import { Unpackr } from 'msgpackr/unpack';
 import { PyFloat } from './pytypes.js';
 
 const packr = new Packr({
