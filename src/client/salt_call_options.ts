@@ -7,29 +7,31 @@
  * overrides (`-t` → `auth_timeout`, `--out` → `output`, `--metadata` → `print_metadata`).
  */
 import { readFileSync } from 'node:fs';
+import {
+  argsStdinOption,
+  configDirOption,
+  hardCrashOption,
+  loggingGroup,
+  noParseOption,
+  outputGroup,
+  profilingGroup,
+  saltfileOption,
+  versionsReportOption,
+  type BasicCliOptions,
+  type CommonOptionsEnv,
+  type LoggingCliOptions,
+  type OutputCliOptions,
+  type ProfilingCliOptions,
+} from '../args/common_options.js';
 import { parseOptions, usageExit, type OptionGroupSpec, type OptionSpec, type ParserSpec } from '../args/optparse.js';
 import { SALT_VERSION } from '../version.js';
 
-/** Console log levels Salt knows, in its LOG_LEVELS order (the `-l` choices). */
-const LOG_LEVELS = ['all', 'debug', 'error', 'critical', 'garbage', 'info', 'profile', 'quiet', 'trace', 'warning'] as const;
-/** The same levels sorted by severity (the `--log-file-level` choices and the help text order). */
-const SORTED_LOG_LEVELS = ['all', 'garbage', 'trace', 'debug', 'profile', 'info', 'warning', 'error', 'critical', 'quiet'] as const;
-/** Levels below `info`, which Salt's help flags as possibly logging secrets. */
-const INSECURE_LOG_LEVELS = ['all', 'debug', 'garbage', 'profile', 'trace'];
-
 /** Every value the `salt-call` command line sets, by its config option name. */
-export interface SaltCallOptions {
-  versions_report: boolean;
-  saltfile: string | null;
-  config_dir: string;
+export interface SaltCallOptions extends BasicCliOptions, OutputCliOptions, ProfilingCliOptions, LoggingCliOptions {
   proxyid: string | null;
   module_executors: string | null;
   executor_opts: string | null;
   cachedir: string;
-  args_stdin: boolean;
-  hard_crash: boolean;
-  /** `--no-parse a,b` as a list of kwarg names. */
-  no_parse: string[];
   grains_run: boolean;
   /** Every `-m` value, in order (each may hold several comma-separated directories). */
   module_dirs: string[];
@@ -52,20 +54,6 @@ export interface SaltCallOptions {
   /** `-t/--timeout`: the authentication timeout in seconds. */
   auth_timeout: number;
   state_output_diff: boolean;
-  output: string | null;
-  output_indent: number | null;
-  output_file: string | null;
-  output_file_append: boolean;
-  no_color: boolean;
-  force_color: boolean;
-  state_output: string | null;
-  /** `--state-verbose true/false` becomes a bool; other text is kept. */
-  state_verbose: boolean | string | null;
-  profiling_path: string;
-  profiling_enabled: boolean;
-  log_level: string | null;
-  log_file: string | null;
-  log_level_logfile: string | null;
 }
 
 /** An option of the table, typed against the config name it sets. */
@@ -79,33 +67,7 @@ function opt<K extends keyof SaltCallOptions>(o: CallOption<K>): CallOption<K> {
 }
 
 /** How the table reads the environment (Salt reads these variables for some defaults). */
-export interface SaltCallEnv {
-  SALT_CONFIG_DIR?: string;
-  SALT_HARD_CRASH?: string;
-  SALT_NO_PARSE?: string;
-}
-
-function logLevelHelp(kind: string): string {
-  return (
-    `${kind} logging log level. One of ${SORTED_LOG_LEVELS.map((l) => `'${l}'`).join(', ')}. Default: 'warning'. \n ` +
-    `The following log levels are INSECURE and may log sensitive data: ${INSECURE_LOG_LEVELS.join(', ')}`
-  );
-}
-
-function splitNoParse(value: string): string[] {
-  return value ? value.split(',').map((x) => x.trim()) : [];
-}
-
-function stateVerbose(value: string): boolean | string {
-  if (value === 'True' || value === 'true') return true;
-  if (value === 'False' || value === 'false') return false;
-  return value;
-}
-
-/** A bare file name is taken relative to the current directory, as Salt's --log-file callback does. */
-function logFilePath(value: string): string {
-  return value.includes('/') ? value : `./${value}`;
-}
+export type SaltCallEnv = CommonOptionsEnv;
 
 /**
  * The `salt-call` option table, in the order Salt's mix-ins add them (by their priority):
@@ -116,16 +78,16 @@ function logFilePath(value: string): string {
 function saltCallOptionTable(env: SaltCallEnv): { options: CallOption[]; groups: (OptionGroupSpec & { options: CallOption[] })[] } {
   const moduleDirs: string[] = [];
   const options: CallOption[] = [
-    opt({ flags: ['-V', '--versions-report'], dest: 'versions_report', action: 'store_true', default: false, help: "Show program's dependencies version number and exit." }),
-    opt({ flags: ['--saltfile'], dest: 'saltfile', default: null, help: 'Specify the path to a Saltfile. If not passed, one will be searched for in the current working directory.' }),
-    opt({ flags: ['-c', '--config-dir'], dest: 'config_dir', default: env.SALT_CONFIG_DIR || '/etc/salt', help: "Pass in an alternative configuration directory. Default: '%default'." }),
+    versionsReportOption(),
+    saltfileOption(),
+    configDirOption(env),
     opt({ flags: ['--proxyid'], dest: 'proxyid', default: null, help: 'Id for this proxy.' }),
     opt({ flags: ['--module-executors'], dest: 'module_executors', default: null, metavar: 'EXECUTOR_LIST', help: 'Set an alternative list of executors to override the one set in minion config.' }),
     opt({ flags: ['--executor-opts'], dest: 'executor_opts', default: null, metavar: 'EXECUTOR_OPTS', help: 'Set alternate executor options if supported by executor. Options set by minion config are used by default.' }),
     opt({ flags: ['--cachedir'], dest: 'cachedir', default: '/var/cache/salt/', help: 'Cache Directory' }),
-    opt({ flags: ['--args-stdin'], dest: 'args_stdin', action: 'store_true', default: false, help: 'Read additional options and/or arguments from stdin. Each entry is newline separated.' }),
-    opt({ flags: ['--hard-crash'], dest: 'hard_crash', action: 'store_true', default: Boolean(env.SALT_HARD_CRASH), help: 'Raise any original exception rather than exiting gracefully. Default: %default.' }),
-    opt({ flags: ['--no-parse'], dest: 'no_parse', default: env.SALT_NO_PARSE ? splitNoParse(env.SALT_NO_PARSE) : [], metavar: 'argname1,argname2,...', convert: splitNoParse, help: 'Comma-separated list of named CLI arguments (i.e. argname=value) which should not be parsed as Python data types' }),
+    argsStdinOption(),
+    hardCrashOption(env),
+    noParseOption(env),
     opt({ flags: ['-g', '--grains'], dest: 'grains_run', action: 'store_true', default: false, help: 'Return the information generated by the salt grains.' }),
     opt({
       flags: ['-m', '--module-dirs'],
@@ -154,38 +116,7 @@ function saltCallOptionTable(env: SaltCallEnv): { options: CallOption[]; groups:
     opt({ flags: ['-t', '--timeout'], dest: 'auth_timeout', type: 'int', default: 60, help: 'Change the timeout, if applicable, for the running command. Default: %default.' }),
     opt({ flags: ['--output-diff'], dest: 'state_output_diff', action: 'store_true', default: false, help: 'Report only those states that have changed.' }),
   ];
-  const groups = [
-    {
-      title: 'Output Options',
-      description: 'Configure your preferred output format.',
-      options: [
-        opt({ flags: ['--out', '--output'], dest: 'output', default: null, help: "Print the output from the 'salt-call' command using the specified outputter." }),
-        opt({ flags: ['--out-indent', '--output-indent'], dest: 'output_indent', type: 'int', default: null, help: 'Print the output indented by the provided value in spaces. Negative values disables indentation. Only applicable in outputters that support indentation.' }),
-        opt({ flags: ['--out-file', '--output-file'], dest: 'output_file', default: null, help: 'Write the output to the specified file.' }),
-        opt({ flags: ['--out-file-append', '--output-file-append'], dest: 'output_file_append', action: 'store_true', default: false, help: 'Append the output to the specified file.' }),
-        opt({ flags: ['--no-color', '--no-colour'], dest: 'no_color', action: 'store_true', default: false, help: 'Disable all colored output.' }),
-        opt({ flags: ['--force-color', '--force-colour'], dest: 'force_color', action: 'store_true', default: false, help: 'Force colored output.' }),
-        opt({ flags: ['--state-output', '--state_output'], dest: 'state_output', default: null, help: "Override the configured state_output value for minion output. One of 'full', 'terse', 'mixed', 'changes' or 'filter'. Default: '%default'." }),
-        opt({ flags: ['--state-verbose', '--state_verbose'], dest: 'state_verbose', default: null, convert: stateVerbose, help: 'Override the configured state_verbose value for minion output. Set to True or False. Default: %default.' }),
-      ],
-    },
-    {
-      title: 'Profiling support',
-      options: [
-        opt({ flags: ['--profiling-path'], dest: 'profiling_path', default: '/tmp/stats', help: "Folder that will hold all stats generations path. Default: '%default'." }),
-        opt({ flags: ['--enable-profiling'], dest: 'profiling_enabled', action: 'store_true', default: false, help: 'Enable generating profiling stats. See also: --profiling-path.' }),
-      ],
-    },
-    {
-      title: 'Logging Options',
-      description: 'Logging options which override any settings defined on the configuration files.',
-      options: [
-        opt({ flags: ['-l', '--log-level'], dest: 'log_level', default: null, choices: LOG_LEVELS, help: logLevelHelp('Console') }),
-        opt({ flags: ['--log-file'], dest: 'log_file', default: null, convert: logFilePath, help: "Log file path. Default: '/var/log/salt/minion'." }),
-        opt({ flags: ['--log-file-level'], dest: 'log_level_logfile', default: null, choices: SORTED_LOG_LEVELS, help: logLevelHelp('Logfile') }),
-      ],
-    },
-  ];
+  const groups = [outputGroup('salt-call'), profilingGroup(), loggingGroup('minion')];
   // Salt's table has options outside groups before and after the output group; optparse's help
   // lists ungrouped options first, so one list is enough.
   return { options, groups };

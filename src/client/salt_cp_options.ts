@@ -4,17 +4,19 @@
  *
  * Its options are salt's basic target flags (`-H -E -L -G -P -N -R`: salt-cp has no `-C`
  * compound flag, `-C` is `--chunked`), `-t` (default 5), the output and logging options, and the
- * File Options `-C/--chunked` and `-n/--no-compression`. The target, output and logging options
- * are taken from the `salt` table so both programs read them the same way.
+ * File Options `-C/--chunked` and `-n/--no-compression`. The target and logging options are
+ * taken from the `salt` table, the output options from the shared groups, so every program reads
+ * them the same way.
  */
 import { realpathSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
+import { outputGroup, type CommonOptionsEnv, type LoggingCliOptions, type OutputCliOptions } from '../args/common_options.js';
 import { parseOptions, usageExit, type OptionGroupSpec, type OptionSpec, type ParserSpec } from '../args/optparse.js';
 import { SALT_VERSION } from '../version.js';
 import { saltParserSpec } from './salt_options.js';
 
 /** Every value the `salt-cp` command line sets, by its config option name. */
-export interface SaltCpOptions {
+export interface SaltCpOptions extends OutputCliOptions, LoggingCliOptions {
   versions_report: boolean;
   saltfile: string | null;
   config_dir: string;
@@ -27,28 +29,14 @@ export interface SaltCpOptions {
   nodegroup: boolean;
   range: boolean;
   delimiter: string;
-  output: string | null;
-  output_indent: number | null;
-  output_file: string | null;
-  output_file_append: boolean;
-  no_color: boolean;
-  force_color: boolean;
-  state_output: string | null;
-  state_verbose: boolean | string | null;
   hard_crash: boolean;
   /** `-C/--chunked`. */
   chunked: boolean;
   /** False with `-n/--no-compression`. */
   gzip: boolean;
-  log_level: string | null;
-  log_file: string | null;
-  log_level_logfile: string | null;
 }
 
-interface TableEnv {
-  SALT_CONFIG_DIR?: string;
-  SALT_HARD_CRASH?: string;
-}
+type TableEnv = CommonOptionsEnv;
 
 /** salt-cp's targeting flags (TargetOptionsMixIn), with the `tgt_type` each selects. */
 const TARGET_TYPES: [keyof SaltCpOptions, string][] = [
@@ -77,7 +65,6 @@ export function saltCpParserSpec(env: TableEnv = process.env): ParserSpec {
   };
   const dests = new Set<string>(TARGET_TYPES.map(([d]) => d));
   const target = group(salt, 'Target Options');
-  const output = group(salt, 'Output Options');
   return {
     prog: 'salt-cp',
     usage: "%prog [options] '<target>' SOURCE DEST",
@@ -96,10 +83,7 @@ export function saltCpParserSpec(env: TableEnv = process.env): ParserSpec {
     groups: [
       { ...target, options: target.options.filter((o) => o.dest !== undefined && dests.has(o.dest)) },
       group(salt, 'Additional Target Options'),
-      {
-        ...output,
-        options: output.options.map((o) => (o.dest === 'output' ? { ...o, help: "Print the output from the 'salt-cp' command using the specified outputter." } : o)),
-      },
+      outputGroup('salt-cp'),
       {
         title: 'File Options',
         options: [

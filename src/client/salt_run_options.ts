@@ -6,146 +6,67 @@
  * it overrides (`-t` → `timeout`, `--out` → `output`). The order is Salt's help order (its
  * mix-ins sorted by priority).
  */
+import {
+  argsStdinOption,
+  configDirOption,
+  eauthGroup,
+  hardCrashOption,
+  loggingGroup,
+  noParseOption,
+  outputGroup,
+  profilingGroup,
+  saltfileOption,
+  versionsReportOption,
+  type BasicCliOptions,
+  type CommonOptionsEnv,
+  type EauthCliOptions,
+  type LoggingCliOptions,
+  type OutputCliOptions,
+  type ProfilingCliOptions,
+} from '../args/common_options.js';
 import { parseOptions, usageExit, type OptionGroupSpec, type OptionSpec, type ParserSpec } from '../args/optparse.js';
 import { isJid } from '../protocol/jid.js';
 import { SALT_VERSION } from '../version.js';
 
-/** Console log levels in Salt's LOG_LEVELS order (the `-l` choices). */
-const LOG_LEVELS = ['all', 'debug', 'error', 'critical', 'garbage', 'info', 'profile', 'quiet', 'trace', 'warning'] as const;
-/** The same levels by severity (the `--log-file-level` choices and the help text order). */
-const SORTED_LOG_LEVELS = ['all', 'garbage', 'trace', 'debug', 'profile', 'info', 'warning', 'error', 'critical', 'quiet'] as const;
-const INSECURE_LOG_LEVELS = ['all', 'debug', 'garbage', 'profile', 'trace'];
-
 /** Every value the `salt-run` command line sets, by its config option name. */
-export interface SaltRunCliOptions {
-  versions_report: boolean;
-  saltfile: string | null;
-  config_dir: string;
+export interface SaltRunCliOptions extends BasicCliOptions, EauthCliOptions, OutputCliOptions, ProfilingCliOptions, LoggingCliOptions {
   timeout: number;
-  args_stdin: boolean;
   jid: string | null;
-  hard_crash: boolean;
-  /** `--no-parse a,b` as a list of keyword names. */
-  no_parse: string[];
   doc: boolean;
   async: boolean;
   skip_grains: boolean;
-  eauth: string;
-  mktoken: boolean;
-  username: string | null;
-  password: string | null;
-  output: string | null;
-  output_indent: number | null;
-  output_file: string | null;
-  output_file_append: boolean;
-  no_color: boolean;
-  force_color: boolean;
-  state_output: string | null;
-  state_verbose: boolean | string | null;
-  profiling_path: string;
-  profiling_enabled: boolean;
   quiet: boolean;
-  log_level: string | null;
-  log_file: string | null;
-  log_level_logfile: string | null;
 }
 
-interface TableEnv {
-  SALT_CONFIG_DIR?: string;
-  SALT_HARD_CRASH?: string;
-  SALT_NO_PARSE?: string;
-}
-
-function splitNoParse(value: string): string[] {
-  return value ? value.split(',').map((x) => x.trim()) : [];
-}
-
-function stateVerbose(value: string): boolean | string {
-  if (value === 'True' || value === 'true') return true;
-  if (value === 'False' || value === 'false') return false;
-  return value;
-}
-
-function logFilePath(value: string): string {
-  return value.includes('/') ? value : `./${value}`;
-}
-
-function logLevelHelp(kind: string): string {
-  return (
-    `${kind} logging log level. One of ${SORTED_LOG_LEVELS.map((l) => `'${l}'`).join(', ')}. Default: 'warning'. \n ` +
-    `The following log levels are INSECURE and may log sensitive data: ${INSECURE_LOG_LEVELS.join(', ')}`
-  );
-}
+type TableEnv = CommonOptionsEnv;
 
 /** The `salt-run` parser: every flag once, in Salt's help order. */
 export function saltRunParserSpec(env: TableEnv = process.env): ParserSpec {
   const options: OptionSpec[] = [
     { flags: ['--version'], action: 'version', help: "show program's version number and exit" },
-    { flags: ['-V', '--versions-report'], dest: 'versions_report', action: 'store_true', default: false, help: "Show program's dependencies version number and exit." },
+    versionsReportOption(),
     { flags: ['-h', '--help'], action: 'help', help: 'show this help message and exit' },
-    { flags: ['--saltfile'], dest: 'saltfile', default: null, help: 'Specify the path to a Saltfile. If not passed, one will be searched for in the current working directory.' },
-    { flags: ['-c', '--config-dir'], dest: 'config_dir', default: env.SALT_CONFIG_DIR || '/etc/salt', help: "Pass in an alternative configuration directory. Default: '%default'." },
+    saltfileOption(),
+    configDirOption(env),
     { flags: ['-t', '--timeout'], dest: 'timeout', type: 'int', default: 1, help: 'Change the timeout, if applicable, for the running command (in seconds). Default: %default.' },
-    { flags: ['--args-stdin'], dest: 'args_stdin', action: 'store_true', default: false, help: 'Read additional options and/or arguments from stdin. Each entry is newline separated.' },
+    argsStdinOption(),
     { flags: ['--jid'], dest: 'jid', default: null, help: 'Pass a JID to be used instead of generating one.' },
-    { flags: ['--hard-crash'], dest: 'hard_crash', action: 'store_true', default: Boolean(env.SALT_HARD_CRASH), help: 'Raise any original exception rather than exiting gracefully. Default: %default.' },
-    {
-      flags: ['--no-parse'],
-      dest: 'no_parse',
-      default: splitNoParse(env.SALT_NO_PARSE ?? ''),
-      metavar: 'argname1,argname2,...',
-      convert: splitNoParse,
-      help: 'Comma-separated list of named CLI arguments (i.e. argname=value) which should not be parsed as Python data types',
-    },
+    hardCrashOption(env),
+    noParseOption(env),
     { flags: ['-d', '--doc', '--documentation'], dest: 'doc', action: 'store_true', default: false, help: 'Display documentation for runners, pass a runner or runner.function to see documentation on only that runner or function.' },
     { flags: ['--async'], dest: 'async', action: 'store_true', default: false, help: 'Start the runner operation and immediately return control.' },
     { flags: ['--skip-grains'], dest: 'skip_grains', action: 'store_true', default: false, help: 'Do not load grains.' },
   ];
   const groups: OptionGroupSpec[] = [
-    {
-      title: 'External Authentication',
-      options: [
-        { flags: ['-a', '--auth', '--eauth', '--external-auth'], dest: 'eauth', default: '', help: 'Specify an external authentication system to use.' },
-        { flags: ['-T', '--make-token'], dest: 'mktoken', action: 'store_true', default: false, help: 'Generate and save an authentication token for re-use. The token is generated and made available for the period defined in the Salt Master.' },
-        { flags: ['--username'], dest: 'username', default: null, help: 'Username for external authentication.' },
-        { flags: ['--password'], dest: 'password', default: null, help: 'Password for external authentication.' },
-      ],
-    },
-    {
-      title: 'Output Options',
-      description: 'Configure your preferred output format.',
-      options: [
-        { flags: ['--out', '--output'], dest: 'output', default: null, help: "Print the output from the 'salt-run' command using the specified outputter." },
-        { flags: ['--out-indent', '--output-indent'], dest: 'output_indent', type: 'int', default: null, help: 'Print the output indented by the provided value in spaces. Negative values disables indentation. Only applicable in outputters that support indentation.' },
-        { flags: ['--out-file', '--output-file'], dest: 'output_file', default: null, help: 'Write the output to the specified file.' },
-        { flags: ['--out-file-append', '--output-file-append'], dest: 'output_file_append', action: 'store_true', default: false, help: 'Append the output to the specified file.' },
-        { flags: ['--no-color', '--no-colour'], dest: 'no_color', action: 'store_true', default: false, help: 'Disable all colored output.' },
-        { flags: ['--force-color', '--force-colour'], dest: 'force_color', action: 'store_true', default: false, help: 'Force colored output.' },
-        { flags: ['--state-output', '--state_output'], dest: 'state_output', default: null, help: "Override the configured state_output value for minion output. One of 'full', 'terse', 'mixed', 'changes' or 'filter'. Default: '%default'." },
-        { flags: ['--state-verbose', '--state_verbose'], dest: 'state_verbose', default: null, convert: stateVerbose, help: 'Override the configured state_verbose value for minion output. Set to True or False. Default: %default.' },
-      ],
-    },
-    {
-      title: 'Profiling support',
-      options: [
-        { flags: ['--profiling-path'], dest: 'profiling_path', default: '/tmp/stats', help: "Folder that will hold all stats generations path. Default: '%default'." },
-        { flags: ['--enable-profiling'], dest: 'profiling_enabled', action: 'store_true', default: false, help: 'Enable generating profiling stats. See also: --profiling-path.' },
-      ],
-    },
+    eauthGroup(),
+    outputGroup('salt-run'),
+    profilingGroup(),
     {
       title: 'Output Options',
       description: 'Configure your preferred output format.',
       options: [{ flags: ['--quiet'], dest: 'quiet', action: 'store_true', default: false, help: 'Do not display the results of the run.' }],
     },
-    {
-      title: 'Logging Options',
-      description: 'Logging options which override any settings defined on the configuration files.',
-      options: [
-        { flags: ['-l', '--log-level'], dest: 'log_level', default: null, choices: LOG_LEVELS, help: logLevelHelp('Console') },
-        { flags: ['--log-file'], dest: 'log_file', default: null, convert: logFilePath, help: "Log file path. Default: '/var/log/salt/master'." },
-        { flags: ['--log-file-level'], dest: 'log_level_logfile', default: null, choices: SORTED_LOG_LEVELS, help: logLevelHelp('Logfile') },
-      ],
-    },
+    loggingGroup('master'),
   ];
   return {
     prog: 'salt-run',

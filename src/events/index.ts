@@ -2,7 +2,7 @@
 export { tagify, packEvent, unpackEvent, peekEventTag, utcStamp, stampEvent, isEventData, TAGEND, TAGPARTER } from './event.js';
 export type { EventData, SaltEvent } from './event.js';
 export { packFrame, frameBody, FrameReader, scanMsgpack } from './framing.js';
-export { tagMatcher, fnmatchRegex, MATCH_TYPES } from './matcher.js';
+export { tagMatcher, MATCH_TYPES } from './matcher.js';
 export type { MatchType } from './matcher.js';
 export { busEndpoints, minionBusHash } from './addresses.js';
 export type { BusEndpoint, BusLocation, BusRole, IpcMode } from './addresses.js';

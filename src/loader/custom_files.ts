@@ -11,19 +11,12 @@ import { basename, extname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { nullLogger, type Logger } from '../log/logger.js';
 import { customApiUrl, mentionsApi, transpileModuleSource, TYPESCRIPT_EXTENSIONS } from './transpile.js';
+import { isDir } from '../fs_checks.js';
 
 type Opts = Record<string, unknown>;
 
 /** File extensions a custom module may have. */
 export const CUSTOM_MODULE_EXTENSIONS: ReadonlySet<string> = new Set(['.js', '.mjs', '.cjs', '.ts', '.mts']);
-
-function isDir(p: string): boolean {
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
-}
 
 function stringList(v: unknown): string[] {
   if (typeof v === 'string') return v ? [v] : [];

@@ -6,11 +6,12 @@
  *
  * Also here: the hooks a long-running minion registers so `saltutil.refresh_*` reaches it.
  */
-import { readFileSync, readdirSync, rmSync, statSync, unlinkSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, unlinkSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, extname, join, relative, sep } from 'node:path';
 import { nullLogger, type Logger } from '../log/logger.js';
 import { customModuleDirs, writeFileAtomic } from './custom_files.js';
 import { mentionsApi, transpileModuleSource, TYPESCRIPT_EXTENSIONS } from './transpile.js';
+import { isFile } from '../fs_checks.js';
 
 type Opts = Record<string, unknown>;
 
@@ -62,14 +63,6 @@ function asFilter(v: unknown): ExtmodFilter {
     out[k] = Array.isArray(names) ? names.map(String) : typeof names === 'string' ? names.split(',') : [];
   }
   return out;
-}
-
-function isFile(p: string): boolean {
-  try {
-    return statSync(p).isFile();
-  } catch {
-    return false;
-  }
 }
 
 function listRecursively(root: string, rel = ''): string[] {

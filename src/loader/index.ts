@@ -1,7 +1,8 @@
 /**
  * The execution-module loader: its public surface.
  */
-export { Loader, pyDocstring, type CallDetails, type LoaderOptions } from './loader.js';
+export { Loader, type CallDetails, type LoaderOptions } from './loader.js';
+export { pyDocstring, stripRst } from './docstring.js';
 export { runFunction, deriveRetcode, formatTraceback, pyTruthy, type FunctionResult, type RunOptions } from './run.js';
 export { defineFunction, dedentDoc, type ExtraArguments, type FunctionSpec } from './define.js';
 export { bindArguments, type BoundArguments } from './bind.js';

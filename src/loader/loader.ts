@@ -4,10 +4,11 @@
  */
 import { resolve } from 'node:path';
 import { nullLogger, type Logger } from '../log/logger.js';
-import { fnmatch } from './_fnmatch.js';
+import { fnmatch } from '../targeting/fnmatch.js';
 import { bindArguments } from './bind.js';
 import { BUILTIN_MODULES, type ModuleImport } from './builtin_modules.js';
 import { listCustomModuleFiles, versionedImportUrl } from './custom_files.js';
+import { pyDocstring, stripRst } from './docstring.js';
 import { FunctionNotAvailableError, ModuleLoadError } from './errors.js';
 import type {
   ArgspecReport,
@@ -53,25 +54,6 @@ function isSaltModule(value: unknown): value is SaltModule {
   if (!value || typeof value !== 'object') return false;
   const m = value as Partial<SaltModule>;
   return typeof m.name === 'string' && !!m.functions && typeof m.functions === 'object';
-}
-
-/** Salt's sys.doc rst clean-up (salt.utils.doc.strip_rst): its patterns, unescaped dots included. */
-function stripRst(doc: string): string {
-  return doc
-    .replace(/ *.. code-block:: \S+\n{1,2}/g, '')
-    .replace(/.. note::/g, 'Note:')
-    .replace(/.. warning::/g, 'Warning:')
-    .replace(/.. versionadded::/g, 'New in version')
-    .replace(/.. versionchanged::/g, 'Changed in version');
-}
-
-/**
- * A docstring as Python 3.10 holds it for a function defined at module level: a leading
- * newline, every line indented by four spaces, and a closing line of four spaces.
- */
-export function pyDocstring(doc: string): string {
-  if (!doc) return doc;
-  return '\n' + doc.split('\n').map((l) => (l ? `    ${l}` : '')).join('\n') + '\n    ';
 }
 
 /** The loader of execution modules. Lazy: a module is imported the first time it is needed. */

@@ -10,7 +10,8 @@ import {
   CommandNotFoundError,
   SaltInvocationError,
 } from './errors.js';
-import { pyDocstring, type Loader } from './loader.js';
+import { pyDocstring } from './docstring.js';
+import type { Loader } from './loader.js';
 
 /** The outcome of a job's function, ready for the `_return` load (salt-wire 6.6). */
 export interface FunctionResult {

@@ -11,6 +11,7 @@ import { PyReError, compilePy } from './_pyre_sub.js';
 import { pyStr } from './_pyrepr.js';
 import * as ospath from './_pypath.js';
 import { shlexSplit } from './_shlex.js';
+import { isDir } from '../fs_checks.js';
 
 /** A `file.find` option Salt rejects; `file.find` returns `error: <message>`. */
 export class FindOptionError extends Error {
@@ -260,24 +261,16 @@ function listdir(p: string): string[] {
 /** `os.walk(top)` (top-down, not following links): [dirpath, dirs, files] per directory. */
 function* walk(top: string): Generator<[string, string[], string[]]> {
   const names = listdir(top);
-  if (!names.length && !isDirectory(top)) return;
+  if (!names.length && !isDir(top)) return;
   const dirs: string[] = [];
   const files: string[] = [];
-  for (const n of names) (isDirectory(ospath.join(top, n)) ? dirs : files).push(n);
+  for (const n of names) (isDir(ospath.join(top, n)) ? dirs : files).push(n);
   const entry: [string, string[], string[]] = [top, dirs, files];
   yield entry;
   for (const d of entry[1]) {
     const full = ospath.join(top, d);
     if (isLinkPath(full)) continue;
     yield* walk(full);
-  }
-}
-
-function isDirectory(p: string): boolean {
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
   }
 }
 

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
-import { fnmatch } from '../loader/_fnmatch.js';
+import { fnmatch } from '../targeting/fnmatch.js';
 import { defineFunction } from '../loader/define.js';
 import { CommandExecutionError, SaltInvocationError } from '../loader/errors.js';
 import type { CallContext, SaltModule } from '../loader/types.js';

@@ -9,7 +9,7 @@ import { accessSync, constants as fsConstants, statSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { constants as osConstants, homedir, tmpdir } from 'node:os';
 import { delimiter, isAbsolute, join } from 'node:path';
-import { fnmatch } from '../loader/_fnmatch.js';
+import { fnmatch } from '../targeting/fnmatch.js';
 import { defineFunction } from '../loader/define.js';
 import { CommandExecutionError, SaltInvocationError } from '../loader/errors.js';
 import type { CallContext, SaltModule } from '../loader/types.js';
@@ -19,6 +19,7 @@ import { pyInt, pyStr } from './_pyconv.js';
 import { pyRepr } from './_pyrepr.js';
 import { shlexSplit } from './_shlex.js';
 import { getGroup, getUser } from './_users.js';
+import { isDir } from '../fs_checks.js';
 
 /** The minion's default shell: Salt's `shell` grain ($SHELL, else /bin/sh). */
 export const DEFAULT_SHELL = process.env.SHELL || '/bin/sh';
@@ -124,14 +125,6 @@ function isReadable(path: string): boolean {
   try {
     accessSync(path, fsConstants.R_OK);
     return true;
-  } catch {
-    return false;
-  }
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
   } catch {
     return false;
   }
@@ -340,7 +333,7 @@ async function execute(ctx: CallContext, rawCmd: unknown, o: ExecOptions): Promi
     umask = parseInt(text.replace(/_/g, '').trim(), 8);
   }
 
-  if (!isAbsolute(cwd) || !isDirectory(cwd)) {
+  if (!isAbsolute(cwd) || !isDir(cwd)) {
     throw new CommandExecutionError(`Specified cwd '${cwd}' either not absolute or does not exist`);
   }
 

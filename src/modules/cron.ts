@@ -44,7 +44,7 @@ function cronId(cron: CronEntry): string {
 }
 
 /** Salt's `_cron_matched`: same identifier, or same command when no identifier was ever set. */
-function cronMatched(cron: CronEntry, cmd: string, identifier: string | null): boolean {
+export function cronMatched(cron: CronEntry, cmd: string, identifier: string | null): boolean {
   let cid = cronId(cron);
   const eid = identifier ? identifier : SALT_CRON_NO_IDENTIFIER;
   let idMatched: boolean;
@@ -56,7 +56,8 @@ function cronMatched(cron: CronEntry, cmd: string, identifier: string | null): b
   return idMatched;
 }
 
-function needsChange(old: unknown, next: unknown): boolean {
+/** Salt's `_needs_change`: a field changes unless unset or equal; `random` only replaces `*`. */
+export function needsChange(old: unknown, next: unknown): boolean {
   if (old === next) return false;
   if (next === 'random') return old === '*';
   return next !== null && next !== undefined;

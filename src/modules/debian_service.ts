@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { fnmatch } from '../loader/_fnmatch.js';
+import { fnmatch } from '../targeting/fnmatch.js';
 import { defineFunction } from '../loader/define.js';
 import type { CallContext, SaltModule } from '../loader/types.js';
 import { pyText, retcode, run, which } from './_syscmd.js';

@@ -42,6 +42,7 @@ import * as ospath from './_pypath.js';
 import { compilePy, pyReEscape, pySubn, reFlags } from './_pyre_sub.js';
 import { splitLinesKeepEnds, unifiedDiff } from './_unified_diff.js';
 import { findFiles, FindOptionError, pyGlob, pySortKeyCompare } from './_file_find.js';
+import { isDir, isFile } from '../fs_checks.js';
 
 /** Hash lengths by type (Salt's `HASHES`). */
 const HASHES: Record<string, number> = { sha512: 128, sha384: 96, sha256: 64, sha224: 56, sha1: 40, md5: 32 };
@@ -71,22 +72,6 @@ export function hashFile(path: string, form: string): string {
     throw toPyOSError(err, path);
   }
   return createHash(algo).update(data).digest('hex');
-}
-
-function isFile(p: string): boolean {
-  try {
-    return statSync(p).isFile();
-  } catch {
-    return false;
-  }
-}
-
-function isDir(p: string): boolean {
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
 }
 
 function isLink(p: string): boolean {

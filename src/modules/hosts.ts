@@ -3,11 +3,12 @@
  * (`/etc/hosts`, or the `hosts.file` option). The parsed file is cached in `__context__`
  * for the job and dropped whenever a function writes it.
  */
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { EOL } from 'node:os';
 import { defineFunction } from '../loader/define.js';
 import type { CallContext, SaltModule } from '../loader/types.js';
 import { pyText } from './_syscmd.js';
+import { isFile } from '../fs_checks.js';
 
 /** One address line: its aliases and its trailing comment, if any. */
 export interface HostEntry {
@@ -34,14 +35,6 @@ function getOrCreate(ctx: CallContext): string {
   const file = hostsFile(ctx);
   if (!existsSync(file)) writeFileSync(file, '');
   return file;
-}
-
-function isFile(p: string): boolean {
-  try {
-    return statSync(p).isFile();
-  } catch {
-    return false;
-  }
 }
 
 /** Parses hosts-file text the way Salt does (comments kept, one entry per address). */

@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { Socket, isIP } from 'node:net';
 import { hostname } from 'node:os';
 import ipaddr from 'ipaddr.js';
-import { fnmatch } from '../loader/_fnmatch.js';
+import { fnmatch } from '../targeting/fnmatch.js';
 import { defineFunction } from '../loader/define.js';
 import { CommandExecutionError } from '../loader/errors.js';
 import type { CallContext, SaltModule } from '../loader/types.js';

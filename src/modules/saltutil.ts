@@ -4,7 +4,7 @@
  * `sync_all`, `refresh_modules`, `clear_cache` ..., in _saltutil_sync.ts).
  */
 import { constants as osConstants } from 'node:os';
-import { fnmatch } from '../loader/_fnmatch.js';
+import { fnmatch } from '../targeting/fnmatch.js';
 import { defineFunction } from '../loader/define.js';
 import type { CallContext, RunningJob, SaltModule } from '../loader/types.js';
 import { pyInt, pyStr } from './_pyconv.js';

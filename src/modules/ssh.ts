@@ -4,12 +4,13 @@
  * fingerprint is the colon-separated hex digest (sha256 unless `fingerprint_hash_type`).
  */
 import { createHash, getHashes } from 'node:crypto';
-import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { defineFunction } from '../loader/define.js';
 import { CommandExecutionError } from '../loader/errors.js';
 import type { CallContext, SaltModule } from '../loader/types.js';
 import { pyText } from './_syscmd.js';
+import { isDir, isFile } from '../fs_checks.js';
 
 /** One authorized key as `ssh.auth_keys` reports it. */
 export interface AuthKey {
@@ -116,22 +117,6 @@ function validateKeys(file: string, hashType: unknown): Record<string, AuthKey> 
     ret[comps[1]] = { enc: comps[0], comment: comps.slice(2).join(' '), options: m[1] ? m[1].split(',') : [], fingerprint: fp };
   }
   return ret;
-}
-
-function isFile(p: string): boolean {
-  try {
-    return statSync(p).isFile();
-  } catch {
-    return false;
-  }
-}
-
-function isDir(p: string): boolean {
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
 }
 
 async function authKeys(ctx: CallContext, user: unknown, config: string, hashType: unknown): Promise<Record<string, unknown>> {

@@ -2,7 +2,7 @@
  * Salt's `sys` execution module: what functions and modules this minion has, their docs and
  * argument specs.
  */
-import { fnmatch } from '../loader/_fnmatch.js';
+import { fnmatch } from '../targeting/fnmatch.js';
 import { defineFunction } from '../loader/define.js';
 import type { SaltModule } from '../loader/types.js';
 import { pyStr } from './_pyconv.js';

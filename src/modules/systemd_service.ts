@@ -6,7 +6,7 @@
 import { constants as fsConstants } from 'node:fs';
 import { access, readdir, lstat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fnmatch } from '../loader/_fnmatch.js';
+import { fnmatch } from '../targeting/fnmatch.js';
 import { defineFunction } from '../loader/define.js';
 import { CommandExecutionError } from '../loader/errors.js';
 import type { CallContext, SaltModule } from '../loader/types.js';

@@ -56,20 +56,4 @@ export function listDir(dir: string): string[] | undefined {
   }
 }
 
-/** True when `path` is a regular file (following symlinks). */
-export function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
-
-/** True when `path` is a directory. */
-export function isDir(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}
+export { isDir, isFile } from '../fs_checks.js';

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { exprMatch, fnmatch } from './_fnmatch.js';
+import { fnmatch } from '../targeting/fnmatch.js';
+import { exprMatch } from './_fnmatch.js';
 
 test('fnmatch() follows Python fnmatch on POSIX: *, ?, [seq], [!seq], case-sensitive, * crosses /', () => {
   assert.equal(fnmatch('web01', 'web*'), true);

@@ -7,7 +7,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, 
 import { join } from 'node:path';
 import { loadPublicKey } from '../protocol/rsa.js';
 import { pemFinger } from '../protocol/finger.js';
-import { fnmatch } from './_fnmatch.js';
+import { fnmatch } from '../targeting/fnmatch.js';
 import { isDir, isFile, listDir, sortedIgnoreCase, writeFileAtomic } from './_files.js';
 import { InvalidKeyStatusError, InvalidMinionIdError } from './errors.js';
 

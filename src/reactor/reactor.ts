@@ -19,7 +19,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SaltEvent } from '../events/event.js';
-import { fnmatchRegex } from '../events/matcher.js';
+import { fnmatch } from '../targeting/fnmatch.js';
 import { nullLogger, type Logger } from '../log/logger.js';
 import type { SaltCaller } from '../loader/types.js';
 import { loadSaltYaml } from '../yaml/salt_yaml.js';
@@ -97,7 +97,7 @@ export function matchReactors(map: unknown, tag: string): string[] {
     const keys = Object.keys(entry);
     if (keys.length !== 1) continue;
     const glob = keys[0]!;
-    if (!fnmatchRegex(glob).test(tag)) continue;
+    if (!fnmatch(tag, glob)) continue;
     const val = entry[glob];
     if (typeof val === 'string') out.push(val);
     else if (Array.isArray(val)) out.push(...val.map(String));

@@ -5,9 +5,8 @@
  * → state `local`, fun `cmd.run`), the files' IDs are merged, verified, compiled and ordered, and
  * the legacy `cmd` reaction type becomes `local`.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { fnmatchRegex } from '../events/matcher.js';
+import { readFileSync } from 'node:fs';
+import { globSync } from '../config/glob.js';
 import { defaultRenderers, renderPipeFor } from '../render/pipeline.js';
 import type { RenderContext } from '../render/types.js';
 import { compileHighData, verifyHigh } from '../state/compile.js';
@@ -24,67 +23,13 @@ function isDict(v: unknown): v is Dict {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !Buffer.isBuffer(v);
 }
 
-function hasMagic(s: string): boolean {
-  return /[*?[]/.test(s);
-}
-
 /**
- * Python's `glob.glob` for an absolute or relative pattern: matches segment by segment,
- * `*` and `?` never match a leading dot. Sorted. A pattern without wildcards gives itself when
- * the path exists.
+ * Python's `glob.glob` for an absolute or relative pattern (src/config/glob.ts): matches segment
+ * by segment, `*` and `?` never match a leading dot. Sorted. A pattern without wildcards gives
+ * itself when the path exists.
  */
 export function globPaths(pattern: string): string[] {
-  if (!hasMagic(pattern)) {
-    try {
-      statSync(pattern);
-      return [pattern];
-    } catch {
-      return [];
-    }
-  }
-  const absolute = pattern.startsWith('/');
-  const parts = pattern.split('/').filter((p) => p !== '');
-  let current: string[] = [absolute ? '/' : '.'];
-  for (let i = 0; i < parts.length; i++) {
-    const part = parts[i]!;
-    const last = i === parts.length - 1;
-    const next: string[] = [];
-    for (const dir of current) {
-      if (!hasMagic(part)) {
-        const p = join(dir, part);
-        try {
-          const st = statSync(p);
-          if (last || st.isDirectory()) next.push(p);
-        } catch {
-          // not there
-        }
-        continue;
-      }
-      let names: string[];
-      try {
-        names = readdirSync(dir);
-      } catch {
-        continue;
-      }
-      const re = fnmatchRegex(part);
-      for (const name of names) {
-        if (name.startsWith('.') && !part.startsWith('.')) continue;
-        if (!re.test(name)) continue;
-        const p = join(dir, name);
-        if (!last) {
-          try {
-            if (!statSync(p).isDirectory()) continue;
-          } catch {
-            continue;
-          }
-        }
-        next.push(p);
-      }
-    }
-    current = next;
-  }
-  const out = current.map((p) => (absolute ? p : p.replace(/^\.\//, '')));
-  return [...new Set(out)].sort();
+  return [...new Set(globSync(pattern))].sort();
 }
 
 /**

@@ -3,15 +3,16 @@
  * `add`, `delete`, `is_leader` and `set_leader` fire `salt/run/<jid>/salt/reactors/manage/<op>`
  * with the master key and wait up to 30 s for the reactor's answer on the master bus.
  *
- * Meant to replace `src/runners/reactor.ts` in the runner table. When no master bus is there to
- * ask (master not running), `list` falls back to the configured map and the others fail.
+ * When no master bus is there to ask (master not running), `list` falls back to the configured
+ * map and the others fail.
  * Unlike Salt, the request event is not printed under salt-run (it carries the master key).
  */
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import { CommandExecutionError } from '../loader/errors.js';
 import { defineMasterFunction } from '../runners/_define.js';
 import { listenOnMasterBus } from '../runners/_bus.js';
-import { configuredReactors } from '../runners/reactor.js';
-import type { MasterCallContext, MasterModule } from '../runners/types.js';
+import type { MasterCallContext, MasterModule, Opts } from '../runners/types.js';
 import { ReactorNotAnsweringError } from './errors.js';
 import { readMasterKey, reactorEnabled } from './reactor.js';
 
@@ -49,6 +50,21 @@ export async function askReactor(ctx: MasterCallContext, op: ManageOperation, da
     return ev.data;
   } finally {
     await bus.close();
+  }
+}
+
+/**
+ * The reactor map the master runs with: the `reactor` list, or the YAML file it names (null, with
+ * an error logged, when that file cannot be read or parsed).
+ */
+export function configuredReactors(opts: Opts, log: { error(m: string): void } = { error() {} }): unknown {
+  const reactor = opts.reactor;
+  if (typeof reactor !== 'string') return reactor ?? [];
+  try {
+    return parseYaml(readFileSync(reactor, 'utf8'), { version: '1.1' }) ?? null;
+  } catch (err) {
+    log.error(`Failed to read reactor map: "${reactor}": ${(err as Error).message}`);
+    return null;
   }
 }
 

@@ -1,4 +1,5 @@
 /** A table of master-side functions (runners or wheel functions) by full name. */
+import { pyDocstring, stripRst } from '../loader/docstring.js';
 import { fnmatch } from '../targeting/fnmatch.js';
 import type { MasterFunction, MasterModule } from './types.js';
 
@@ -49,21 +50,4 @@ export class FunctionTable {
     for (const n of names) ret[n] = stripRst(pyDocstring(this.functions.get(n)!.doc));
     return ret;
   }
-}
-
-/** Salt's `salt.utils.doc.strip_rst` (its patterns, unescaped dots included). */
-export function stripRst(doc: string): string {
-  return doc
-    .replace(/ *.. code-block:: \S+\n{1,2}/g, '')
-    .replace(/.. note::/g, 'Note:')
-    .replace(/.. warning::/g, 'Warning:')
-    .replace(/.. versionadded::/g, 'New in version')
-    .replace(/.. versionchanged::/g, 'Changed in version');
-}
-
-
-/** A docstring as Python holds it for a module-level function (leading newline, 4-space indent). */
-export function pyDocstring(doc: string): string {
-  if (!doc) return doc;
-  return '\n' + doc.split('\n').map((l) => (l ? `    ${l}` : '')).join('\n') + '\n    ';
 }

@@ -18,7 +18,8 @@ import type { MasterModule } from './types.js';
 export type { MasterCallContext, MasterFunction, MasterModule, MinionPublisher, PublishedJob, PublishedReturn, PublishOptions, Opts } from './types.js';
 export { defineMasterFunction } from './_define.js';
 export { RunnerNotImplementedError, FunctionNotFoundError } from './errors.js';
-export { FunctionTable, stripRst } from './_table.js';
+export { FunctionTable } from './_table.js';
+export { stripRst } from '../loader/docstring.js';
 
 /** Every runner module, by its Salt name. */
 export const RUNNER_MODULES: readonly MasterModule[] = [cache, event, jobs, manage, mine, pillar, reactor, salt, saltutil, state];

@@ -1,3 +1,4 @@
+// `salt-run reactor.list` through the runner table (the runner itself is src/reactor/runner.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';

@@ -3,10 +3,10 @@
  * watched (`cmd.wait`), and their `mod_watch`.
  */
 import { isAbsolute } from 'node:path';
-import { statSync } from 'node:fs';
 import type { SaltModule } from '../loader/types.js';
 import type { StateCallContext } from '../state/runner.js';
 import { defineState, type StateRet } from './_define.js';
+import { isDir } from '../fs_checks.js';
 
 const RUN_ARGS = [
   'name', 'cwd', 'root', 'runas', 'shell', 'env', 'prepend_path', 'stateful', 'output_loglevel', 'hide_output',
@@ -21,14 +21,6 @@ const RUN_DEFAULTS = {
 
 /** Keys a watch or the state system adds that the execution function must not see. */
 const NOT_FOR_EXEC = new Set(['sfun', '__reqs__']);
-
-function isDir(p: string): boolean {
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
-}
 
 /** Salt's `_reinterpreted_state`: a stateful command prints its own state return as its last stdout line. */
 function reinterpret(ret: StateRet): StateRet {

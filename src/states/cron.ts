@@ -3,27 +3,10 @@
  * (`env_present`, `env_absent`) in a user's crontab through the `cron` execution module.
  */
 import type { SaltModule } from '../loader/types.js';
-import type { CronEntry, CronTab } from '../modules/cron.js';
+import { cronMatched, needsChange, type CronEntry, type CronTab } from '../modules/cron.js';
 import type { StateCallContext } from '../state/runner.js';
 import { pyStr } from '../state/_py.js';
 import { defineState, type StateRet } from './_define.js';
-
-const NO_ID = 'NO ID SET';
-
-/** Same job: same identifier, or same command when neither side set an identifier. */
-function cronMatched(cron: CronEntry, cmd: string, identifier: string | null): boolean {
-  let cid = cron.identifier ? cron.identifier : NO_ID;
-  const eid = identifier ? identifier : NO_ID;
-  if (cron.cmd !== cmd && cid === NO_ID && eid === NO_ID) return false;
-  if (cron.cmd === cmd && cid === NO_ID && identifier) cid = eid;
-  return eid === cid;
-}
-
-function needsChange(old: unknown, next: unknown): boolean {
-  if (old === next) return false;
-  if (next === 'random') return old === '*';
-  return next !== null && next !== undefined;
-}
 
 const lower = (v: unknown) => (v === null || v === undefined ? null : pyStr(v).toLowerCase());
 

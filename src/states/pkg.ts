@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
-import { fnmatch } from '../loader/_fnmatch.js';
+import { fnmatch } from '../targeting/fnmatch.js';
 import { CommandExecutionError } from '../loader/errors.js';
 import type { SaltModule } from '../loader/types.js';
 import { errorWithInfo } from '../modules/_syscmd.js';

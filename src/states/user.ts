@@ -3,26 +3,19 @@
  * (`present`) or does not (`absent`), through the `user`, `group` and `file` execution
  * modules. Password hashes are read from `/etc/shadow` and set with `usermod -p`.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { CommandExecutionError } from '../loader/errors.js';
 import type { SaltModule } from '../loader/types.js';
 import { errorWithInfo } from '../modules/_syscmd.js';
 import type { StateCallContext } from '../state/runner.js';
 import { isDict, pyStr } from '../state/_py.js';
 import { defineState, type StateRet } from './_define.js';
+import { isDir } from '../fs_checks.js';
 
 const REDACTED = 'XXX-REDACTED-XXX';
 const CH_FUNCS = new Set(['uid', 'gid', 'shell', 'fullname', 'roomnumber', 'workphone', 'homephone', 'other']);
 
 type UserInfo = Record<string, any>;
-
-function isDir(p: string): boolean {
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
-}
 
 /** The user's password hash from the shadow file, or null when there is no entry. */
 function shadowPasswd(name: string, file = '/etc/shadow'): string | null {

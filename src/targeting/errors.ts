@@ -1,10 +1,10 @@
 /** Errors of the targeting code (one class per kind of failure). */
 
-/** Bad target given to the client, e.g. an unknown nodegroup (Salt's `SaltInvocationError`). */
-export class SaltInvocationError extends Error {
-  override readonly name = 'SaltInvocationError';
-  readonly code = 'SALT_INVOCATION_ERROR';
-}
+/**
+ * Bad target given to the client, e.g. an unknown nodegroup: Salt's `SaltInvocationError`,
+ * defined once with the argument parser in src/args.
+ */
+export { SaltInvocationError } from '../args/errors.js';
 
 /**
  * A failure Salt's matcher raises as a Python exception that escapes the matcher

@@ -9,12 +9,13 @@
  * asked for). Directories get `|IN_ISDIR`. Masks fs.watch cannot see (open, access, close_*)
  * never fire. Events are queued between runs and returned by the next run, as in Salt.
  */
-import { existsSync, statSync, watch, type FSWatcher } from 'node:fs';
+import { existsSync, watch, type FSWatcher } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fnmatch } from '../../targeting/fnmatch.js';
 import { pyRegex } from '../../targeting/pyregex.js';
 import { listToDict, removeHiddenOptions } from '../_config.js';
 import type { BeaconContext, BeaconModule } from '../types.js';
+import { isDir } from '../../fs_checks.js';
 
 type Dict = Record<string, unknown>;
 
@@ -65,14 +66,6 @@ function validate(config: unknown): [boolean, string] {
   return [true, 'Valid beacon configuration'];
 }
 
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
 /** Salt's exclude rules: `{pattern: {regex: True}}` searches, `*` globs, anything else is a prefix. */
 function excluded(pathname: string, excludes: unknown): boolean {
   if (!Array.isArray(excludes)) return false;
@@ -97,7 +90,7 @@ function excluded(pathname: string, excludes: unknown): boolean {
 }
 
 function addWatch(st: WatchState, path: string, spec: Dict, key: string): void {
-  const watchedIsDir = isDirectory(path);
+  const watchedIsDir = isDir(path);
   const watcher = watch(path, { recursive: watchedIsDir && spec.recurse === true, persistent: false }, (eventType, filename) => {
     const pathname = watchedIsDir && filename ? join(path, filename.toString()) : path;
     const where = watchedIsDir ? dirname(pathname) : path;
@@ -105,7 +98,7 @@ function addWatch(st: WatchState, path: string, spec: Dict, key: string): void {
     let kind: string;
     if (eventType === 'rename') kind = exists ? 'create' : pathname === path ? 'delete_self' : 'delete';
     else kind = 'modify';
-    st.queue.push({ path: where, pathname, kind, isDir: exists && isDirectory(pathname) });
+    st.queue.push({ path: where, pathname, kind, isDir: exists && isDir(pathname) });
     // A deleted watched file keeps no watch; the next run watches it again once it is back.
     if (kind === 'delete_self') {
       watcher.close();
