@@ -51,6 +51,11 @@ export class ReqServer {
   private closed = false;
   /** Frames that were not `[id, "", body]`: dropped and counted. */
   malformed = 0;
+  /**
+   * Replies libzmq could not deliver (the peer disconnected, e.g. a minion that timed out and
+   * closed its socket, or its pipe was full): counted, never silent.
+   */
+  undeliverable = 0;
 
   constructor(private readonly opts: ReqServerOptions = {}) {
     this.log = opts.logger ?? nullLogger;
@@ -59,6 +64,9 @@ export class ReqServer {
       backlog: opts.backlog ?? 1000,
       linger: 0,
       ipv6: opts.ipv6 === true,
+      // Fail (EHOSTUNREACH / EAGAIN) instead of dropping silently; sendTimeout 0 never blocks.
+      mandatory: true,
+      sendTimeout: 0,
       ...keepaliveOptions(opts),
     });
     this.queue = new SendQueue(this.router);
@@ -85,7 +93,8 @@ export class ReqServer {
             if (answered || this.closed) return Promise.resolve();
             answered = true;
             return this.queue.send([id, Buffer.alloc(0), out]).catch((err: Error) => {
-              this.log.warn(`Could not send a reply: ${err.message}`);
+              this.undeliverable++;
+              this.log.debug(`Could not send a reply: ${err.message}`);
             });
           },
         });
@@ -93,6 +102,11 @@ export class ReqServer {
     } catch (err) {
       if (!this.closed) throw err;
     }
+  }
+
+  /** Replies refused because the send queue was full. */
+  get queueFull(): number {
+    return this.queue.dropped;
   }
 
   close(): void {
@@ -112,9 +126,18 @@ export interface PubServerOptions extends TcpOptions {
 export class PubServer {
   private readonly pub: zmq.Publisher;
   private readonly queue: SendQueue;
+  /**
+   * Publishes that found at least one subscriber at its high-water mark (`pub_hwm`) and were
+   * therefore dropped for that subscriber. libzmq drops silently; we detect it and count it.
+   */
+  hwmDrops = 0;
 
   constructor(opts: PubServerOptions = {}) {
     this.pub = new zmq.Publisher({
+      // noDrop makes a send fail with EAGAIN when any subscriber is at its HWM (sendTimeout 0:
+      // at once), which is how the drop is detected; see publish().
+      noDrop: true,
+      sendTimeout: 0,
       sendHighWaterMark: opts.hwm ?? 1000,
       backlog: opts.backlog ?? 1000,
       linger: 0,
@@ -123,16 +146,40 @@ export class PubServer {
       ipv6: opts.ipv6 === true,
       ...keepaliveOptions(opts),
     });
-    this.queue = new SendQueue(this.pub);
+    this.queue = new SendQueue({ send: (frame: Buffer) => this.sendCounted(frame) } as never);
   }
 
   async bind(host: string, port: number): Promise<void> {
     await this.pub.bind(tcpUri(host, port));
   }
 
-  /** Publishes one frame to every subscriber. */
+  /**
+   * Publishes one frame to every subscriber, in order. A subscriber at its high-water mark misses
+   * it (as in Salt: one slow minion must not stall the others) and the drop is counted in `hwmDrops`.
+   */
   publish(frame: Buffer): Promise<void> {
     return this.queue.send(frame);
+  }
+
+  private async sendCounted(frame: Buffer): Promise<void> {
+    try {
+      await this.pub.send(frame);
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'EAGAIN') throw err;
+      this.hwmDrops++;
+      // Deliver to everyone below the mark: drop mode for this one frame only.
+      this.pub.noDrop = false;
+      try {
+        await this.pub.send(frame);
+      } finally {
+        this.pub.noDrop = true;
+      }
+    }
+  }
+
+  /** Publishes refused because the send queue was full. */
+  get queueFull(): number {
+    return this.queue.dropped;
   }
 
   close(): void {
@@ -150,6 +197,12 @@ export interface ReqClientOptions extends TcpOptions {
   ipv6?: boolean;
   /** libzmq reconnect interval cap in ms (Salt: 5000). */
   reconnectIntervalMax?: number;
+  /**
+   * Close the socket (and its TCP connection) after this many ms without a request; the next
+   * request connects again. Salt's minion opens a request channel per return the same way, so a
+   * master holds one connection per minion (the publish one), not two. Default: never.
+   */
+  idleCloseMs?: number;
 }
 
 /**
@@ -160,22 +213,44 @@ export class ReqClient {
   private sock: zmq.Request | null = null;
   private tail: Promise<unknown> = Promise.resolve();
   private closed = false;
+  private linked = false;
+  private queued = 0;
+  private idleTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly uri: string,
     private readonly opts: ReqClientOptions = {},
   ) {}
 
+  /** True while the socket is connected (or connecting) to the master. */
+  get connected(): boolean {
+    return this.sock !== null && this.linked;
+  }
+
+  private settled(): void {
+    this.queued--;
+    const idle = this.opts.idleCloseMs;
+    if (this.queued > 0 || idle === undefined) return;
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      if (this.queued === 0) this.resetSocket();
+    }, idle);
+    this.idleTimer.unref();
+  }
+
   private socket(): zmq.Request {
     if (!this.sock) {
-      const s = new zmq.Request({
+      this.sock = new zmq.Request({
         linger: 0,
         reconnectMaxInterval: this.opts.reconnectIntervalMax ?? 5000,
         ipv6: this.opts.ipv6 === true || this.uri.includes('['),
         ...keepaliveOptions(this.opts),
       });
-      s.connect(this.uri);
-      this.sock = s;
+      this.linked = false;
+    }
+    if (!this.linked) {
+      this.sock.connect(this.uri);
+      this.linked = true;
     }
     return this.sock;
   }
@@ -184,6 +259,7 @@ export class ReqClient {
     if (this.sock) {
       this.sock.close();
       this.sock = null;
+      this.linked = false;
     }
   }
 
@@ -211,13 +287,16 @@ export class ReqClient {
         clearTimeout(timer);
       }
     };
+    this.queued++;
+    clearTimeout(this.idleTimer);
     const result = this.tail.then(run, run);
-    this.tail = result.catch(() => undefined);
+    this.tail = result.catch(() => undefined).finally(() => this.settled());
     return result;
   }
 
   close(): void {
     this.closed = true;
+    clearTimeout(this.idleTimer);
     this.resetSocket();
   }
 }
