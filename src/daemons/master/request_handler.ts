@@ -359,6 +359,18 @@ export class RequestHandler {
         return replyOnly(encrypt(null), actions);
       case '_pillar':
         return replyOnly(await this.pillar(load, env, version, nonce, actions), actions);
+      case '_master_tops':
+        // No master_tops modules are supported: every minion gets none (Salt answers {} likewise).
+        return replyOnly(encrypt({}), actions);
+      case 'revoke_auth':
+        return replyOnly(encrypt(await this.revokeAuth(load, version)), actions);
+      case '_file_recv':
+        // Writing files on the master needs proof of identity even under protocol 2.
+        if (version <= 2 && !(validMinionId(load.id) && (await this.tokenValid(load.id, load.tok)))) {
+          this.deps.log.warn(`Received incomplete call from ${String(load.id).slice(0, 80)} for '_file_recv', missing 'tok'`);
+          return replyOnly(encrypt(false), actions);
+        }
+        return replyOnly(encrypt(await handleFileServerCommand('_file_recv', load, this.opts)), actions);
       default: {
         const mineReply = await handleMineCommand(String(cmd), load, this.opts);
         if (mineReply !== undefined) return replyOnly(encrypt(mineReply), actions);
@@ -431,6 +443,22 @@ export class RequestHandler {
     } catch (err) {
       this.deps.log.warn(`Could not write the data cache of ${id}: ${(err as Error).message}`);
     }
+  }
+
+  /** `revoke_auth`: a minion asks the master to delete its own key (`allow_minion_key_revoke`). */
+  private async revokeAuth(load: Load, version: number): Promise<boolean | Load> {
+    if (!validMinionId(load.id)) return {};
+    if (version <= 2 && !(await this.tokenValid(load.id, load.tok))) {
+      this.deps.log.warn(`Minion ${load.id} asked to revoke its key without a valid token`);
+      return {};
+    }
+    if (this.opts.allow_minion_key_revoke === false) {
+      this.deps.log.warn(`Minion ${load.id} requested key revoke, but allow_minion_key_revoke is False`);
+      return load;
+    }
+    await this.deps.keys.delete(load.id);
+    this.minionPubs.delete(load.id);
+    return true;
   }
 
   // ---- publishes ------------------------------------------------------------------------------

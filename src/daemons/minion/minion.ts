@@ -198,7 +198,8 @@ export class Minion {
       identity: this.id,
     });
     this.sub.connect();
-    registerMasterFileClient((load) => this.channel.send(load, this.requestTimeouts()));
+    // `_file_recv` (cp.push) must carry the minion token, as a real minion's does.
+    registerMasterFileClient((load) => this.channel.send(load.cmd === '_file_recv' ? { ...load, tok: this.keys.tok } : load, this.requestTimeouts()));
     registerPillarFetcher((_opts, r) => this.requestPillar(r));
     void this.readPublishes();
     this.pillar = await this.requestPillar();
