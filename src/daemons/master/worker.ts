@@ -7,7 +7,8 @@ import { KeyStore } from '../../pki/keystore.js';
 import { LocalJobCache } from '../../jobs/local_cache.js';
 import { MasterJobStore } from '../../returners/index.js';
 import type { Logger } from '../../log/logger.js';
-import type { FromWorker, ToWorker, WorkerInit } from './messages.js';
+import type { FromWorker, MasterAction, ToWorker, WorkerInit } from './messages.js';
+import { PyFloat } from '../../protocol/pytypes.js';
 import { RequestHandler } from './request_handler.js';
 
 if (!parentPort) throw new Error('worker.ts must run as a worker thread');
@@ -42,6 +43,28 @@ const jobs = new LocalJobCache({
 const store = new MasterJobStore(opts, { log, localCache: jobs });
 const handler = new RequestHandler(init, { keys, jobs, store, log });
 
+/**
+ * Actions cross the thread boundary by structured clone, which drops classes: a PyFloat would
+ * arrive as `{value}`. Event data is turned into plain numbers first (what the bus writes anyway).
+ */
+function plain(v: unknown): unknown {
+  if (v instanceof PyFloat) return v.value;
+  if (Array.isArray(v)) return v.map(plain);
+  if (v instanceof Map) return new Map([...v].map(([k, x]) => [k, plain(x)]));
+  if (v && typeof v === 'object' && !Buffer.isBuffer(v) && !(v instanceof Uint8Array)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = plain(x);
+    return out;
+  }
+  return v;
+}
+
+function cloneableAction(a: MasterAction): MasterAction {
+  if (a.type === 'fire') return { ...a, data: plain(a.data) as Record<string, unknown> };
+  if (a.type === 'minionData') return { ...a, grains: plain(a.grains) as Record<string, unknown>, pillar: plain(a.pillar) as Record<string, unknown> };
+  return a;
+}
+
 function toBuffer(u: Uint8Array): Buffer {
   return Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength);
 }
@@ -50,7 +73,7 @@ port.on('message', (msg: ToWorker) => {
   switch (msg.type) {
     case 'request':
       handler.handle(toBuffer(msg.body)).then(
-        (result) => post({ type: 'result', seq: msg.seq, result }),
+        (result) => post({ type: 'result', seq: msg.seq, result: { ...result, actions: result.actions.map(cloneableAction) } }),
         (err: Error) => post({ type: 'failed', seq: msg.seq, error: err.message }),
       );
       break;
