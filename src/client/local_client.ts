@@ -6,7 +6,7 @@
  * `gather_job_timeout`.
  */
 import { isMap } from '../protocol/values.js';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { EventClient } from '../events/client.js';
@@ -291,8 +291,31 @@ export class LocalClient {
       await jobSub.return?.(undefined);
     }
     if (opts.expectMinions) {
-      for (const m of expected) if (!found.has(m)) yield { [m]: { ret: NO_RESPONSE(jid), out: 'no_return', retcode: 1, failed: true } };
+      let connected: Set<string> | null = null;
+      for (const m of expected) {
+        if (found.has(m)) continue;
+        // Salt tells "[Not connected]" apart when the master host sees other minions connected on
+        // the publish port but not this one (and it has cached data, i.e. it was known).
+        connected ??= await this.connectedIds();
+        const notConnected = connected.size > 0 && !connected.has(m) && this.hasCachedData(m);
+        const ret = notConnected ? 'Minion did not return. [Not connected]' : NO_RESPONSE(jid);
+        yield { [m]: { ret, out: 'no_return', retcode: 1, failed: true } };
+      }
     }
+  }
+
+  private async connectedIds(): Promise<Set<string>> {
+    if (this.opts.minion_data_cache === false) return new Set();
+    try {
+      const { connectedMinionIds } = await import('../reactor/presence.js');
+      return new Set(connectedMinionIds(this.opts));
+    } catch {
+      return new Set();
+    }
+  }
+
+  private hasCachedData(id: string): boolean {
+    return existsSync(join(String(this.opts.cachedir), 'minions', id, 'data.p'));
   }
 
   /** Publishes `saltutil.find_job` to the missing minions and feeds its returns into `sink`. */
