@@ -18,14 +18,8 @@ interface Input {
   extra_args?: string[];
 }
 
-/** Jinja-dependent cases wait for the renderer pipeline (src/render/pipeline.ts); they run once it exists. */
-const NO_JINJA = existsSync(new URL('../render/pipeline.ts', import.meta.url)) ? undefined : 'needs the Jinja renderer (src/render/pipeline.ts not there yet)';
-
 /** Cases that cannot pass yet, with the reason. */
 const EXCLUDED: Record<string, string | undefined> = {
-  'hs-top-multi-env': NO_JINJA,
-  'hs-top-multi-env-saltenv-dev': NO_JINJA,
-  'hs-top-jinja': NO_JINJA,
 };
 
 const tmp = mkdtempSync(join(tmpdir(), 'salt-ts-hs-'));

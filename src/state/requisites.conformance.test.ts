@@ -13,12 +13,8 @@ interface Input {
   opts?: Record<string, unknown>;
 }
 
-/** Jinja-dependent cases wait for the renderer pipeline (src/render/pipeline.ts); they run once it exists. */
-const NO_JINJA = existsSync(new URL('../render/pipeline.ts', import.meta.url)) ? undefined : 'needs the Jinja renderer (src/render/pipeline.ts not there yet)';
-
 /** Cases that cannot pass yet, with the reason. */
 const EXCLUDED: Record<string, string | undefined> = {
-  'req-render-error-apply': NO_JINJA,
 };
 
 for (const c of loadCases<Input>('state', 'requisites.json')) {

@@ -22,13 +22,8 @@ interface Input {
   pillar?: Record<string, unknown>;
 }
 
-/** Jinja-dependent cases wait for the renderer pipeline (src/render/pipeline.ts); they run once it exists. */
-const NO_JINJA = existsSync(new URL('../render/pipeline.ts', import.meta.url)) ? undefined : 'needs the Jinja renderer (src/render/pipeline.ts not there yet)';
-
 /** Cases that cannot pass yet, with the reason. */
 const EXCLUDED: Record<string, string | undefined> = {
-  'file-managed-source-template-jinja': NO_JINJA,
-  'file-managed-template-error': NO_JINJA,
 };
 
 const tmp = mkdtempSync(join(tmpdir(), 'salt-ts-file-'));
