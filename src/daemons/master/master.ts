@@ -6,7 +6,7 @@ import { connectedMinionIds, PresenceTracker, reactorEnabled } from '../../react
 import { isMap } from '../../protocol/values.js';
 import { chmod, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { userInfo } from 'node:os';
+import { availableParallelism, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { Crypticle } from '../../protocol/crypticle.js';
 import { encodeWire } from '../../protocol/payload.js';
@@ -105,8 +105,13 @@ export class Master {
     this.eventReturns = new EventReturnQueue(this.opts, { log: this.log.child('salt.utils.event'), returners: this.store.returners });
     if (this.eventReturns.enabled) this.bus.on((e) => void this.eventReturns.push(e.tag, e.data));
 
+    // Request work is CPU-bound (RSA, AES, msgpack; disk I/O is asynchronous), so threads beyond
+    // the cores add memory (a V8 heap each) and context switches, not throughput.
+    const wanted = Math.max(1, Number(this.opts.worker_threads ?? 5));
+    const workers = Math.min(wanted, Math.max(2, availableParallelism()));
+    if (workers < wanted) this.log.info(`Starting ${workers} request workers (worker_threads: ${wanted}, capped at the ${availableParallelism()} cores)`);
     this.pool = new WorkerPool(
-      Math.max(1, Number(this.opts.worker_threads ?? 5)),
+      workers,
       {
         opts: this.opts,
         masterPrivatePem: privatePem,

@@ -1,0 +1,92 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as zmq from 'zeromq';
+import { PubServer, ReqClient, ReqServer } from './zeromq.js';
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+async function port(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+test('PubServer counts publishes dropped for a subscriber at its high-water mark', async () => {
+  const p = await port();
+  const pub = new PubServer({ hwm: 1 });
+  await pub.bind('127.0.0.1', p);
+  const sub = new zmq.Subscriber({ receiveHighWaterMark: 1 });
+  sub.subscribe();
+  sub.connect(`tcp://127.0.0.1:${p}`);
+  try {
+    await sleep(300);
+    // The subscriber never reads: once the kernel buffers are full, frames hit the HWM.
+    const frame = Buffer.alloc(256 * 1024, 1);
+    for (let i = 0; i < 200 && pub.hwmDrops === 0; i++) await pub.publish(frame);
+    assert.ok(pub.hwmDrops > 0, 'drops at the HWM are counted');
+  } finally {
+    sub.close();
+    pub.close();
+  }
+});
+
+test('PubServer delivers to a reading subscriber without counting drops', async () => {
+  const p = await port();
+  const pub = new PubServer({});
+  await pub.bind('127.0.0.1', p);
+  const sub = new zmq.Subscriber();
+  sub.subscribe();
+  sub.connect(`tcp://127.0.0.1:${p}`);
+  try {
+    await sleep(300);
+    await pub.publish(Buffer.from('hello'));
+    const [msg] = await sub.receive();
+    assert.equal(msg!.toString(), 'hello');
+    assert.equal(pub.hwmDrops, 0);
+  } finally {
+    sub.close();
+    pub.close();
+  }
+});
+
+test('ReqClient with idleCloseMs drops its connection when idle and reconnects for the next request', async () => {
+  const p = await port();
+  const server = new ReqServer({});
+  await server.bind('127.0.0.1', p);
+  void server.serve((req) => void req.reply(Buffer.concat([Buffer.from('re:'), req.body])));
+  const client = new ReqClient(`tcp://127.0.0.1:${p}`, { idleCloseMs: 50 });
+  try {
+    assert.equal((await client.send(Buffer.from('a'), 3000)).toString(), 're:a');
+    assert.equal(client.connected, true);
+    await sleep(200);
+    assert.equal(client.connected, false);
+    assert.equal((await client.send(Buffer.from('b'), 3000)).toString(), 're:b');
+  } finally {
+    client.close();
+    server.close();
+  }
+});
+
+test('ReqServer counts a reply whose requester has gone', async () => {
+  const p = await port();
+  const server = new ReqServer({});
+  await server.bind('127.0.0.1', p);
+  let replyLater: ((b: Buffer) => Promise<void>) | undefined;
+  void server.serve((req) => {
+    replyLater = req.reply;
+  });
+  const client = new ReqClient(`tcp://127.0.0.1:${p}`);
+  try {
+    await assert.rejects(client.send(Buffer.from('x'), 200), { code: 'ETIMEDOUT' });
+    await sleep(200);
+    await replyLater!(Buffer.from('late'));
+    assert.equal(server.undeliverable, 1);
+  } finally {
+    client.close();
+    server.close();
+  }
+});
