@@ -211,11 +211,22 @@ export class LocalClient {
    */
   async *iterReturns(jid: string, minions: Iterable<string>, opts: { timeout: number; gatherJobTimeout: number; expectMinions: boolean; tgtType?: string }): AsyncGenerator<Record<string, MinionReturn>> {
     const ev = await this.listen();
-    const expected = new Set(minions);
+    const expected = new Set<string>();
     const found = new Set<string>();
+    /** Expected minions that have not returned: kept incrementally, so 10,000 minions stay linear. */
+    const pending = new Set<string>();
     const timeoutMs = opts.timeout * 1000;
     let timeoutAt = Date.now() + timeoutMs;
     const minionTimeouts = new Map<string, number>();
+    const expect = (id: string): void => {
+      if (expected.has(id)) return;
+      expected.add(id);
+      if (!found.has(id)) {
+        pending.add(id);
+        minionTimeouts.set(id, Date.now() + timeoutMs);
+      }
+    };
+    for (const m of minions) expect(m);
     let minionsRunning = true;
     const jobSub = ev.subscribe(`salt/job/${jid}`);
     this.releaseHold(jid);
@@ -232,28 +243,27 @@ export class LocalClient {
     const findQueue: Array<{ tag: string; data: Load }> = [];
     try {
       for (;;) {
-        while (queue.length) {
-          const raw = queue.shift()!;
+        for (const raw of queue.splice(0)) {
           const data = isMap(raw.data) ? raw.data : {};
           if (Array.isArray(data.minions)) {
-            for (const m of data.minions) expected.add(String(m));
+            for (const m of data.minions) expect(String(m));
             continue;
           }
           if (!raw.tag.startsWith(`salt/job/${jid}/ret/`) || !('return' in data)) continue;
           const id = String(data.id);
           if (found.has(id)) continue;
           found.add(id);
+          pending.delete(id);
           const r: MinionReturn = { ret: data.return };
           if ('out' in data) r.out = String(data.out);
           if ('retcode' in data) r.retcode = data.retcode as number;
           if ('jid' in data) r.jid = String(data.jid);
           yield { [id]: r };
         }
-        if ([...expected].every((m) => found.has(m))) break;
+        if (pending.size === 0) break;
         const now = Date.now();
-        for (const id of expected) if (!found.has(id) && !minionTimeouts.has(id)) minionTimeouts.set(id, now + timeoutMs);
         if (now > timeoutAt && minionsRunning) {
-          const missing = [...expected].filter((m) => !found.has(m));
+          const missing = [...pending];
           minionsRunning = false;
           findJid = await this.startFindJob(jid, missing, opts.gatherJobTimeout, findQueue, () => waker.wake?.());
           timeoutAt = Date.now() + opts.gatherJobTimeout * 1000;
@@ -265,17 +275,18 @@ export class LocalClient {
           const r = data.return;
           if (typeof data.retcode === 'number' && data.retcode > 0) {
             expected.delete(String(data.id));
+            pending.delete(String(data.id));
             continue;
           }
           if (!isMap(r) || Object.keys(r).length === 0) continue;
-          expected.add(String(data.id));
+          expect(String(data.id));
           minionTimeouts.set(String(data.id), Date.now() + timeoutMs);
           minionsRunning = true;
         }
         const t = Date.now();
         let done = t > timeoutAt && !minionsRunning;
         if (done) {
-          for (const id of expected) if (!found.has(id) && t < (minionTimeouts.get(id) ?? 0)) done = false;
+          for (const id of pending) if (t < (minionTimeouts.get(id) ?? 0)) done = false;
         }
         if (done) break;
         await new Promise<void>((resolve) => {
@@ -292,8 +303,7 @@ export class LocalClient {
     }
     if (opts.expectMinions) {
       let connected: Set<string> | null = null;
-      for (const m of expected) {
-        if (found.has(m)) continue;
+      for (const m of pending) {
         // Salt tells "[Not connected]" apart when the master host sees other minions connected on
         // the publish port but not this one (and it has cached data, i.e. it was known).
         connected ??= await this.connectedIds();
