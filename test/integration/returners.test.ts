@@ -113,7 +113,7 @@ describe('a master and a minion with returners', { skip: DAEMON_WIRING || PG_SKI
     files = mkdtempSync(join(tmpdir(), 'salt-ts-ret-files-'));
     cluster = await TestCluster.start({
       minions: ['m1'],
-      master: { master_job_cache: 'pgjsonb', event_return: ['rawfile_json', 'pgjsonb'], event_return_queue: 2, 'rawfile_json.filename': join(files, 'events'), ...db.opts },
+      master: { master_job_cache: 'pgjsonb', event_return: ['rawfile_json', 'pgjsonb'], event_return_queue: 2, event_return_queue_max_seconds: 1, 'rawfile_json.filename': join(files, 'events'), ...db.opts },
       minion: { 'rawfile_json.filename': join(files, 'm1-returns'), ...o },
     });
   });
