@@ -2,6 +2,7 @@
  * Salt's `DEFAULT_MINION_OPTS` (3006.x, Linux), with the option names and values Salt uses.
  * Numbers Salt writes as floats (`20.0`) are plain numbers here.
  */
+import { sharedFileserverDefaults } from './_fileserver_defaults.js';
 import { join } from 'node:path';
 import * as sys from './syspaths.js';
 import {
@@ -167,28 +168,7 @@ export function minionDefaults(): MinionOpts {
     decrypt_pillar_default: 'gpg',
     decrypt_pillar_renderers: ['gpg'],
     gpg_decrypt_must_succeed: true,
-    roots_update_interval: DEFAULT_INTERVAL,
-    gitfs_update_interval: DEFAULT_INTERVAL,
-    git_pillar_update_interval: DEFAULT_INTERVAL,
-    hgfs_update_interval: DEFAULT_INTERVAL,
-    minionfs_update_interval: DEFAULT_INTERVAL,
-    s3fs_update_interval: DEFAULT_INTERVAL,
-    svnfs_update_interval: DEFAULT_INTERVAL,
-    git_pillar_base: 'master',
-    git_pillar_branch: 'master',
-    git_pillar_env: '',
-    git_pillar_fallback: '',
-    git_pillar_root: '',
-    git_pillar_ssl_verify: true,
-    git_pillar_global_lock: true,
-    git_pillar_user: '',
-    git_pillar_password: '',
-    git_pillar_insecure_auth: false,
-    git_pillar_privkey: '',
-    git_pillar_pubkey: '',
-    git_pillar_passphrase: '',
-    git_pillar_refspecs: [...DFLT_REFSPECS],
-    git_pillar_includes: true,
+    ...sharedFileserverDefaults(),
     gitfs_remotes: [],
     gitfs_mountpoint: '',
     gitfs_root: '',
