@@ -5,7 +5,7 @@
  * 100 concurrent jobs, the master's memory, CPU and job cache use; tears everything down and
  * prints one JSON object as its last line.
  *
- *   npm run swarm -- --minions N [--rounds R] [--storm S] [--hosts H] [--skip-load] [--keep]
+ *   npm run swarm -- --minions N [--rounds R] [--storm S] [--hosts H] [--skip-load] [--keep] [--hold S]
  *
  * Keys: minion n uses cached 2048-bit key n (bench/swarm/keys.ts); missing keys are generated
  * first (about 0.3 s of one core each). The first S minions (default min(N, 1000)) are new to the
@@ -57,6 +57,8 @@ export interface SwarmArgs {
   hosts: number;
   skipLoad: boolean;
   keep: boolean;
+  /** Seconds to keep the warmed-up swarm idle before the rounds, for running `salt -c DIR` by hand. */
+  hold?: number;
   /** Key cache directory (default: keys.ts defaultKeyDir). */
   keyDir?: string;
 }
@@ -85,6 +87,7 @@ function parseArgs(argv: string[]): SwarmArgs {
     hosts: num('hosts', 0),
     skipLoad: argv.includes('--skip-load'),
     keep: argv.includes('--keep'),
+    hold: num('hold', 0),
     keyDir: argv.includes('--keys-dir') ? argv[argv.indexOf('--keys-dir') + 1] : undefined,
   };
 }
@@ -366,6 +369,10 @@ export async function runSwarm(args: SwarmArgs): Promise<SwarmResult> {
       await sleep(2000);
     }
     await sleep(1000);
+    if (args.hold) {
+      log(`holding ${args.hold} s: try  bin/salt -c ${masterDir} '*' test.ping`);
+      await sleep(args.hold * 1000);
+    }
     const idleRss = procMemory(masterPid).rssMiB;
 
     // 4. Ping rounds. The bus timeline (job published, first and last return seen) splits the

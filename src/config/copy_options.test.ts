@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { copyOptions } from './copy_options.js';
+import { copyOptions, overlayOptions } from './copy_options.js';
 
 test('copyOptions copies like a spread, overrides last, keys in order', () => {
   const frozen = Object.freeze({ b: 1, a: [1], 2: 'two', c: null });
@@ -22,4 +22,20 @@ test('copyOptions leaves an accessor unread until the copy is read', () => {
   assert.equal(copy.id, 'm_master');
   assert.equal(reads, 1);
   assert.deepEqual({ ...copy }, { timeout: 5, id: 'm_master', color: false });
+});
+
+test('overlayOptions reads through to the base without copying it or reading its accessors', () => {
+  let reads = 0;
+  const base: Record<string, unknown> = { timeout: 5, color: true };
+  Object.defineProperty(base, 'id', { enumerable: true, configurable: true, get: () => (reads++, 'm_master') });
+  const view = overlayOptions(base, { color: false, _retcode: 2 });
+  assert.equal(reads, 0);
+  assert.equal(view.color, false);
+  assert.equal(base.color, true);
+  assert.equal(view.timeout, 5);
+  assert.equal('timeout' in view && '_retcode' in view, true);
+  base.timeout = 9; // a view, not a snapshot
+  assert.equal(view.timeout, 9);
+  assert.equal(view.id, 'm_master');
+  assert.equal(reads, 1);
 });

@@ -18,6 +18,6 @@ export { parseConfigYaml } from './config_yaml.js';
 export type { ParsedConfigFile } from './config_yaml.js';
 export { includeConfig } from './include.js';
 export { dictUpdate } from './dict_update.js';
-export { copyOptions } from './copy_options.js';
+export { copyOptions, overlayOptions } from './copy_options.js';
 export * as syspaths from './syspaths.js';
 export { currentUser } from './_user.js';

@@ -5,6 +5,7 @@
  * `state_output`), then "Summary for <host>" with succeeded/failed counts, total states and run time.
  * A list instead of state results prints "Data failed to compile:" and the errors.
  */
+import { overlayOptions } from '../config/copy_options.js';
 import { fill } from './_textwrap.js';
 import { pyFormat } from './_pyformat.js';
 import { getColors, stripEscSequence, type Colors } from './colors.js';
@@ -332,7 +333,7 @@ class HighstateFormatter {
   /** `out_format(changes, 'nested', opts, nested_indent=14)`, with its fallback to raw. */
   private nestedChanges(changes: unknown): string {
     const kwargs = { nested_indent: 14 };
-    const ctx: OutputContext = { opts: { ...this.opts, ...kwargs }, kwargs };
+    const ctx: OutputContext = { opts: overlayOptions(this.opts, kwargs), kwargs };
     try {
       return pyRstrip(nestedOutput(changes, ctx));
     } catch (err) {

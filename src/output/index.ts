@@ -13,7 +13,7 @@
  * here: printed in insertion order where plain dicts are sorted.
  */
 import { appendFileSync } from 'node:fs';
-import { copyOptions } from '../config/copy_options.js';
+import { overlayOptions } from '../config/copy_options.js';
 import { stripColorCodes } from './colors.js';
 import { OutputDataError } from './errors.js';
 import { highstateOutput } from './highstate.js';
@@ -63,8 +63,9 @@ function resolvePrintout(
   if ('output' in opts && opts.output !== 'highstate') name = opts.output as string | null;
   if (name === 'text') name = 'txt';
   if (!name) name = 'nested';
-  // A copy that leaves lazily computed options (the master id) unread.
-  const merged: OutputOpts = copyOptions(opts, kwargs);
+  // A view, not a copy: lazily computed options (the master id) stay unread, and the CLI pays
+  // nothing per printed return for a large config.
+  const merged: OutputOpts = overlayOptions(opts, kwargs);
   if (!('color' in merged)) {
     if (merged.force_color) merged.color = true;
     else merged.color = !merged.no_color && process.stdout.isTTY === true;

@@ -4,7 +4,7 @@
  */
 import { appendFileSync } from 'node:fs';
 import { parseSaltArgv, type SaltCliPublish } from '../client/salt_options.js';
-import { copyOptions, loadMasterConfig } from '../config/index.js';
+import { copyOptions, loadMasterConfig, overlayOptions } from '../config/index.js';
 import { LocalClient, type MinionReturn } from '../client/local_client.js';
 import { yamlifyArg } from '../args/yamlify.js';
 
@@ -50,7 +50,7 @@ function display(io: Io, data: unknown, out: string, opts: Opts, retcode = 0): v
   if (!outName) outName = 'nested';
   const color = opts.force_color ? true : opts.no_color ? false : opts.color !== undefined ? Boolean(opts.color) : process.stdout.isTTY === true;
   if (!outputModule) throw new Error('display() before loadOutput() finished');
-  const text = outputModule.formatOutput(data, outName, copyOptions(opts, { color }) as never, { _retcode: retcode });
+  const text = outputModule.formatOutput(data, outName, overlayOptions(opts, { color }) as never, { _retcode: retcode });
   if (!text) return;
   if (typeof opts.output_file === 'string' && opts.output_file) {
     appendFileSync(opts.output_file, text + '\n');
