@@ -277,7 +277,7 @@ export class EventClient extends EventEmitter {
     const { event, framing, trim } = await loadCodec();
     const assertValid: (tag: unknown, data: unknown) => asserts data is EventData = event.assertValidEvent;
     assertValid(tag, data);
-    const body = Buffer.concat([Buffer.from(tag, 'utf8'), Buffer.from(event.TAGEND), trim.packTrimmedData(event.stampEvent(data), this.maxEventSize ?? trim.DEFAULT_MAX_EVENT_SIZE)]);
+    const body = trim.packStampedEvent(tag, data, this.maxEventSize ?? trim.DEFAULT_MAX_EVENT_SIZE);
     const socket = await this.pullConnection(timeout);
     await new Promise<void>((resolve, reject) => {
       socket.write(framing.packFrame(body), (err) => (err ? reject(new EventBusConnectError(`cannot fire ${tag}: ${err.message}`, { cause: err })) : resolve()));

@@ -166,6 +166,10 @@ export class EventBusServer {
     for (const sub of this.subscribers) {
       const sock = sub.socket;
       if (sock.destroyed || !sock.writable) continue;
+      if (sock.writableLength + frame.length > this.maxSubscriberBuffer && this.corked.delete(sock)) {
+        // A big burst: hand what this turn gathered to the kernel before judging the subscriber.
+        sock.uncork();
+      }
       if (sock.writableLength + frame.length > this.maxSubscriberBuffer) {
         sub.dropped++;
         this.counters.dropped++;
@@ -176,9 +180,22 @@ export class EventBusServer {
         }
         continue;
       }
+      if (!this.corked.has(sock)) {
+        // Events of one loop turn leave in one write per subscriber (a burst of returns is
+        // thousands of events; a system call each cost the master more than the returns).
+        sock.cork();
+        this.corked.add(sock);
+        if (this.corked.size === 1) setImmediate(this.uncorkAll);
+      }
       sock.write(frame);
     }
   }
+
+  private readonly corked = new Set<Socket>();
+  private readonly uncorkAll = (): void => {
+    for (const sock of this.corked) sock.uncork();
+    this.corked.clear();
+  };
 
   private notify(decoded: SaltEvent | null, body: Buffer): void {
     let event = decoded;

@@ -7,7 +7,7 @@
  * value's size is its msgpack length, so the exact cut-off can differ slightly from Salt's.
  */
 import { packBin } from '../protocol/binpack.js';
-import type { EventData } from './event.js';
+import { stampEvent, TAGEND, type EventData } from './event.js';
 
 export const DEFAULT_MAX_EVENT_SIZE = 1048576;
 export const TRIMMED = 'VALUE_TRIMMED';
@@ -49,4 +49,17 @@ function trimValues(map: Record<string, unknown>, limit: number): void {
     if (isMap(value)) trimValues(value, limit);
     else if (packBin(value).length > limit) map[key] = TRIMMED;
   }
+}
+
+const TAGEND_BUF = Buffer.from(TAGEND);
+
+/**
+ * The body of a fired event as the bus carries it: tag ‖ "\n\n" ‖ msgpack of the data with
+ * `_stamp` added, trimmed to `maxSize`. Whoever fires packs: the master's worker threads hand the
+ * main thread finished bytes instead of objects to clone and pack again.
+ */
+export function packStampedEvent(tag: string, data: EventData, maxSize = DEFAULT_MAX_EVENT_SIZE): Buffer {
+  const tagBuf = Buffer.from(tag, 'utf8');
+  const packed = packTrimmedData(stampEvent(data), maxSize);
+  return Buffer.concat([tagBuf, TAGEND_BUF, packed], tagBuf.length + TAGEND_BUF.length + packed.length);
 }

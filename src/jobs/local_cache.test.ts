@@ -97,37 +97,41 @@ test('getLoad reports a corrupt .load.p', async () => {
   done();
 });
 
-test('storeReturn writes <id>/return.p with return/retcode/success and <id>/out.p', async () => {
-  const { cache, done } = tempCache();
-  const jid = await cache.prepJid();
-  const load = { cmd: '_return', id: 'm1', jid, fun: 'cmd.run', fun_args: ['echo hi'], return: 'hi', retcode: 0, success: true, out: 'nested', _stamp: 'x' };
-  assert.deepEqual(await cache.storeReturn(load), { stored: true, jid });
-  const dir = join(cache.jidDir(jid), 'm1');
-  assert.deepEqual(readFileSync(join(dir, 'return.p')), packBin({ return: 'hi', retcode: 0, success: true }));
-  assert.deepEqual(readP(join(dir, 'out.p')), 'nested');
-  assert.deepEqual(readdirSync(dir).sort(), ['out.p', 'return.p']);
-  await cache.storeReturn({ id: 'm2', jid, return: { a: [1, 2] } });
-  assert.deepEqual(await cache.getReturns(jid), {
-    m1: { return: 'hi', retcode: 0, success: true, out: 'nested' },
-    m2: { return: { a: [1, 2] } },
+// Both ways of storing a return: async (any thread) and blocking (the master's worker threads).
+for (const blockingReturns of [false, true]) {
+  const label = blockingReturns ? ' (blocking writes)' : '';
+  test(`storeReturn writes <id>/return.p with return/retcode/success and <id>/out.p${label}`, async () => {
+    const { cache, done } = tempCache({ blockingReturns });
+    const jid = await cache.prepJid();
+    const load = { cmd: '_return', id: 'm1', jid, fun: 'cmd.run', fun_args: ['echo hi'], return: 'hi', retcode: 0, success: true, out: 'nested', _stamp: 'x' };
+    assert.deepEqual(await cache.storeReturn(load), { stored: true, jid });
+    const dir = join(cache.jidDir(jid), 'm1');
+    assert.deepEqual(readFileSync(join(dir, 'return.p')), packBin({ return: 'hi', retcode: 0, success: true }));
+    assert.deepEqual(readP(join(dir, 'out.p')), 'nested');
+    assert.deepEqual(readdirSync(dir).sort(), ['out.p', 'return.p']);
+    await cache.storeReturn({ id: 'm2', jid, return: { a: [1, 2] } });
+    assert.deepEqual(await cache.getReturns(jid), {
+      m1: { return: 'hi', retcode: 0, success: true, out: 'nested' },
+      m2: { return: { a: [1, 2] } },
+    });
+    done();
   });
-  done();
-});
 
-test('a second return for the same job and minion is discarded, even when both arrive at once', async () => {
-  const { cache, done } = tempCache();
-  const jid = await cache.prepJid();
-  const outcomes = await Promise.all([
-    cache.storeReturn({ id: 'm1', jid, return: 'first' }),
-    cache.storeReturn({ id: 'm1', jid, return: 'second' }),
-  ]);
-  assert.deepEqual(outcomes.map((o) => o.stored).sort(), [false, true]);
-  assert.deepEqual(outcomes.find((o) => !o.stored), { stored: false, jid, reason: 'duplicate' });
-  const kept = (await cache.getReturns(jid)).m1!.return;
-  assert.equal(await cache.storeReturn({ id: 'm1', jid, return: 'third' }).then((o) => o.stored), false);
-  assert.equal((await cache.getReturns(jid)).m1!.return, kept);
-  done();
-});
+  test(`a second return for the same job and minion is discarded, even when both arrive at once${label}`, async () => {
+    const { cache, done } = tempCache({ blockingReturns });
+    const jid = await cache.prepJid();
+    const outcomes = await Promise.all([
+      cache.storeReturn({ id: 'm1', jid, return: 'first' }),
+      cache.storeReturn({ id: 'm1', jid, return: 'second' }),
+    ]);
+    assert.deepEqual(outcomes.map((o) => o.stored).sort(), [false, true]);
+    assert.deepEqual(outcomes.find((o) => !o.stored), { stored: false, jid, reason: 'duplicate' });
+    const kept = (await cache.getReturns(jid)).m1!.return;
+    assert.equal(await cache.storeReturn({ id: 'm1', jid, return: 'third' }).then((o) => o.stored), false);
+    assert.equal((await cache.getReturns(jid)).m1!.return, kept);
+    done();
+  });
+}
 
 test('returns with ids that would leave the job directory are rejected and write nothing', async () => {
   const { cache, root, done } = tempCache();

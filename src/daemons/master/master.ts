@@ -215,6 +215,9 @@ export class Master {
         case 'fire':
           this.bus.fireLocal(a.tag, a.data);
           break;
+        case 'firePacked':
+          this.bus.publishPacked(Buffer.from(a.body.buffer, a.body.byteOffset, a.body.byteLength));
+          break;
         case 'session':
           this.pool.broadcast({ type: 'session', id: a.id, key: a.key });
           break;

@@ -8,6 +8,8 @@
 export type MasterAction =
   /** Fire an event on the master bus. */
   | { type: 'fire'; tag: string; data: Record<string, unknown> }
+  /** Publish an event a worker already stamped and packed (tag ‖ "\n\n" ‖ msgpack). */
+  | { type: 'firePacked'; body: Uint8Array }
   /** A minion's session key was created or renewed: every worker must learn it. */
   | { type: 'session'; id: string; key: string }
   /** A minion key was accepted (by auth) so the registry must know the id. */
@@ -35,13 +37,16 @@ export type ToWorker =
   | { type: 'aes'; key: string }
   | { type: 'session'; id: string; key: string }
   | { type: 'wrapPublish'; seq: number; load: Record<string, unknown> }
-  | { type: 'keysChanged' };
+  | { type: 'keysChanged' }
+  /** Finish deferred work (job-cache writes) and answer `drained`: the master is stopping. */
+  | { type: 'drain'; seq: number };
 
 /** Worker → main thread. */
 export type FromWorker =
   | { type: 'result'; seq: number; result: WorkerResult }
   | { type: 'wrapped'; seq: number; frame: Buffer }
   | { type: 'failed'; seq: number; error: string }
+  | { type: 'drained'; seq: number }
   | { type: 'ready' }
   | { type: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; msg: string };
 

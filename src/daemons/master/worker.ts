@@ -10,13 +10,15 @@ import type { Logger } from '../../log/logger.js';
 import type { FromWorker, MasterAction, ToWorker, WorkerInit } from './messages.js';
 import { PyFloat } from '../../protocol/pytypes.js';
 import { RequestHandler } from './request_handler.js';
+import { DeferredReturns } from './deferred_returns.js';
+import { DEFAULT_MAX_EVENT_SIZE, packStampedEvent } from '../../events/trim.js';
 
 if (!parentPort) throw new Error('worker.ts must run as a worker thread');
 const port = parentPort;
 const init = workerData as WorkerInit;
 
-function post(msg: FromWorker): void {
-  port.postMessage(msg);
+function post(msg: FromWorker, transfer: ArrayBuffer[] = []): void {
+  port.postMessage(msg, transfer);
 }
 
 /** Worker logs travel to the main thread, which owns the log file. */
@@ -39,9 +41,15 @@ const jobs = new LocalJobCache({
   // Returns are written atomically (temp file + rename) but not fsynced, like Salt's local_cache:
   // an fsync per return caps a master at a few hundred returns per second.
   fsync: false,
+  // This is a worker thread, not the main loop: blocking writes cost a third of the CPU.
+  blockingReturns: true,
 });
 const store = new MasterJobStore(opts, { log, localCache: jobs });
-const handler = new RequestHandler(init, { keys, jobs, store, log });
+const deferredReturns = new DeferredReturns({
+  store: (load) => store.storeReturn(load),
+  onError: (load, err) => log.error(`Could not store the return of ${String(load.id)} for ${String(load.jid)}: ${err.message}`),
+});
+const handler = new RequestHandler(init, { keys, jobs, store, log, deferredReturns });
 
 /**
  * Actions cross the thread boundary by structured clone, which drops classes: a PyFloat would
@@ -59,8 +67,21 @@ function plain(v: unknown): unknown {
   return v;
 }
 
-function cloneableAction(a: MasterAction): MasterAction {
-  if (a.type === 'fire') return { ...a, data: plain(a.data) as Record<string, unknown> };
+const maxEventSize = Number(opts.max_event_size ?? DEFAULT_MAX_EVENT_SIZE);
+
+/**
+ * Events are packed here, off the main thread: the main thread only copies the bytes to the bus
+ * subscribers (a return event would otherwise be cloned, then stamped and packed there).
+ */
+function cloneableAction(a: MasterAction, transfer: ArrayBuffer[]): MasterAction {
+  if (a.type === 'fire') {
+    const body = packStampedEvent(a.tag, a.data, maxEventSize);
+    // A pooled Buffer shares its ArrayBuffer with others: copy it into one of its own to transfer.
+    const own = new Uint8Array(body.length);
+    own.set(body);
+    transfer.push(own.buffer);
+    return { type: 'firePacked', body: own };
+  }
   if (a.type === 'minionData') return { ...a, grains: plain(a.grains) as Record<string, unknown>, pillar: plain(a.pillar) as Record<string, unknown> };
   return a;
 }
@@ -73,7 +94,11 @@ port.on('message', (msg: ToWorker) => {
   switch (msg.type) {
     case 'request':
       handler.handle(toBuffer(msg.body)).then(
-        (result) => post({ type: 'result', seq: msg.seq, result: { ...result, actions: result.actions.map(cloneableAction) } }),
+        (result) => {
+          const transfer: ArrayBuffer[] = [];
+          const actions = result.actions.map((a) => cloneableAction(a, transfer));
+          post({ type: 'result', seq: msg.seq, result: { ...result, actions } }, transfer);
+        },
         (err: Error) => post({ type: 'failed', seq: msg.seq, error: err.message }),
       );
       break;
@@ -92,6 +117,9 @@ port.on('message', (msg: ToWorker) => {
       break;
     case 'keysChanged':
       handler.keysChanged();
+      break;
+    case 'drain':
+      deferredReturns.flush().then(() => post({ type: 'drained', seq: msg.seq }));
       break;
   }
 });

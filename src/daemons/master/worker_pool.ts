@@ -59,6 +59,12 @@ export class WorkerPool {
             p.resolve(r);
             return;
           }
+          case 'drained': {
+            const p = slot.pending.get(msg.seq);
+            slot.pending.delete(msg.seq);
+            p?.resolve(undefined);
+            return;
+          }
           case 'wrapped':
           case 'failed': {
             const p = slot.pending.get(msg.seq);
@@ -122,8 +128,23 @@ export class WorkerPool {
     return this.slots.reduce((n, s) => n + s.busy, 0);
   }
 
-  async close(): Promise<void> {
+  /** Stops the workers once they have written what they deferred (waiting at most `drainMs`). */
+  async close(drainMs = 10_000): Promise<void> {
     this.closing = true;
+    const drained = Promise.all(
+      this.slots.map(
+        (s) =>
+          new Promise<void>((resolve) => {
+            const seq = ++this.seq;
+            s.pending.set(seq, { resolve: () => resolve(), reject: () => resolve() });
+            s.worker.postMessage({ type: 'drain', seq });
+          }),
+      ),
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), drainMs)));
+    if ((await Promise.race([drained, late])) === 'late') this.log.warn(`Request workers did not finish their job-cache writes within ${drainMs} ms`);
+    clearTimeout(timer);
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 }
