@@ -5,7 +5,7 @@
  * 100 concurrent jobs, the master's memory, CPU and job cache use; tears everything down and
  * prints one JSON object as its last line.
  *
- *   npm run swarm -- --minions N [--rounds R] [--storm S] [--hosts H] [--skip-load] [--keep] [--hold S]
+ *   npm run swarm -- --minions N [--rounds R] [--storm S] [--hosts H] [--skip-load] [--keep] [--hold S] [--master-config JSON]
  *
  * Keys: minion n uses cached 2048-bit key n (bench/swarm/keys.ts); missing keys are generated
  * first (about 0.3 s of one core each). The first S minions (default min(N, 1000)) are new to the
@@ -59,6 +59,8 @@ export interface SwarmArgs {
   keep: boolean;
   /** Seconds to keep the warmed-up swarm idle before the rounds, for running `salt -c DIR` by hand. */
   hold?: number;
+  /** Extra master options (JSON), e.g. `{"zmq_backlog": 4096}`. */
+  masterConfig?: Record<string, unknown>;
   /** Key cache directory (default: keys.ts defaultKeyDir). */
   keyDir?: string;
 }
@@ -89,6 +91,7 @@ function parseArgs(argv: string[]): SwarmArgs {
     keep: argv.includes('--keep'),
     hold: num('hold', 0),
     keyDir: argv.includes('--keys-dir') ? argv[argv.indexOf('--keys-dir') + 1] : undefined,
+    masterConfig: argv.includes('--master-config') ? (JSON.parse(argv[argv.indexOf('--master-config') + 1]!) as Record<string, unknown>) : undefined,
   };
 }
 
@@ -211,6 +214,22 @@ function saltCli(configDir: string, args: string[]): Promise<CliRun> {
   });
 }
 
+/**
+ * The machine's count of connections dropped because a listen queue was full (TcpExt
+ * ListenOverflows): a master that accepts too slowly makes minions wait for TCP retransmits.
+ */
+function listenOverflows(): number | null {
+  try {
+    const lines = readFileSync('/proc/net/netstat', 'utf8').split('\n').filter((l) => l.startsWith('TcpExt:'));
+    const names = lines[0]!.split(/\s+/);
+    const values = lines[1]!.split(/\s+/);
+    const i = names.indexOf('ListenOverflows');
+    return i > 0 ? Number(values[i]) : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Sums the disk use (allocated blocks) and inodes of a directory tree. */
 function diskUse(path: string): { bytes: number; apparent: number; inodes: number } {
   const out = { bytes: 0, apparent: 0, inodes: 0 };
@@ -257,6 +276,7 @@ export async function runSwarm(args: SwarmArgs): Promise<SwarmResult> {
     publish_port: ports.publish,
     ret_port: ports.ret,
     auto_accept: true,
+    ...args.masterConfig,
   });
   const mopts = loadMasterConfig({ configDir: masterDir }) as unknown as Record<string, unknown>;
   const pkiMinions = join(String(mopts.pki_dir), 'minions');
@@ -392,6 +412,7 @@ export async function runSwarm(args: SwarmArgs): Promise<SwarmResult> {
       }
     })().catch(() => undefined);
     let lost = 0;
+    const overflowsBefore = listenOverflows();
     const rounds: number[] = [];
     const lastReturnAfterPublish: number[] = [];
     for (let r = 0; r < args.rounds; r++) {
@@ -418,6 +439,7 @@ export async function runSwarm(args: SwarmArgs): Promise<SwarmResult> {
       ping_rounds_s: rounds.map(round2),
       ping_publish_to_last_return_p50_s: lastReturnAfterPublish.length ? round2([...lastReturnAfterPublish].sort((a, b) => a - b)[lastReturnAfterPublish.length >> 1]!) : null,
       lost,
+      ping_listen_overflows: overflowsBefore === null ? null : (listenOverflows() ?? 0) - overflowsBefore,
       master_rss_mib: 0,
       master_rss_idle_mib: idleRss,
       master_fds_peak: 0,

@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeFileAtomic } from './atomic_file.js';
+import { writeFileAtomic, writeFileAtomicSync } from './atomic_file.js';
 import { packBin, unpackBin } from '../protocol/binpack.js';
 
 function tmp(): string {
@@ -55,5 +55,19 @@ test('writeFileAtomic into a missing directory throws and creates nothing', asyn
   const dir = tmp();
   await assert.rejects(writeFileAtomic(join(dir, 'nope', 'f'), 'x'), { code: 'ENOENT' });
   assert.deepEqual(readdirSync(dir), []);
+  rmSync(dir, { recursive: true });
+});
+
+test('writeFileAtomicSync replaces the file with the requested mode and leaves no temp file', () => {
+  const dir = tmp();
+  const path = join(dir, 'return.p');
+  writeFileSync(path, 'old');
+  writeFileAtomicSync(path, packBin({ return: true }));
+  writeFileAtomicSync(join(dir, 'out.p'), 'nested', 0o600, false);
+  assert.deepEqual(unpackBin(readFileSync(path)), { return: true });
+  assert.equal(statSync(path).mode & 0o777, 0o600);
+  assert.deepEqual(readdirSync(dir).sort(), ['out.p', 'return.p']);
+  assert.throws(() => writeFileAtomicSync(join(dir, 'nope', 'f'), 'x'), { code: 'ENOENT' });
+  assert.deepEqual(readdirSync(dir).sort(), ['out.p', 'return.p']);
   rmSync(dir, { recursive: true });
 });

@@ -141,8 +141,9 @@ export class PubServer {
       sendHighWaterMark: opts.hwm ?? 1000,
       backlog: opts.backlog ?? 1000,
       linger: 0,
-      heartbeatInterval: 10_000,
-      heartbeatTimeout: 60_000,
+      // No ZMTP heartbeats (Salt sets none; TCP keepalive finds dead peers): libzmq cancels a
+      // timer by scanning all of them, so 10,000 heartbeating peers kept its I/O thread at
+      // 30-50 % of a core while idle and starved the accepts of returning minions.
       ipv6: opts.ipv6 === true,
       ...keepaliveOptions(opts),
     });

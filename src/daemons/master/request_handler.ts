@@ -38,6 +38,9 @@ type Load = Record<string, unknown>;
 /** The msgpack string `"bad load"`: Salt's channel-level refusal, also the minion's re-auth trigger. */
 const BAD_LOAD = encodeWire('bad load');
 
+/** How many minion public keys a worker keeps parsed (least recently used go first). */
+const MINION_KEY_CACHE = 512;
+
 function replyOnly(reply: Buffer, actions: MasterAction[] = []): WorkerResult {
   return { reply, actions };
 }
@@ -59,7 +62,12 @@ export class RequestHandler {
   private aesSig: Buffer | undefined;
   private readonly sessions = new Map<string, { key: string; created: number }>();
   private readonly crypticles = new Map<string, Crypticle>();
-  private readonly minionPubs = new Map<string, { pem: string; key: KeyObject; tok?: Buffer }>();
+  /**
+   * Minion public keys recently used (a small LRU: with 10,000 minions a key object each, in
+   * every worker, was tens of MiB) and, per minion, the last token that verified.
+   */
+  private readonly minionPubs = new Map<string, KeyObject>();
+  private readonly verifiedTokens = new Map<string, Buffer>();
   private readonly accessKeys: Map<string, string>;
 
   constructor(init: WorkerInit, private readonly deps: RequestHandlerDeps) {
@@ -85,6 +93,7 @@ export class RequestHandler {
   /** Minion keys changed on disk (accept/reject/delete): forget cached public keys. */
   keysChanged(): void {
     this.minionPubs.clear();
+    this.verifiedTokens.clear();
   }
 
   private crypticle(key: string): Crypticle {
@@ -207,7 +216,7 @@ export class RequestHandler {
     r.sig = this.aesSignature();
     actions.push({ type: 'accepted', id });
     if (!signed) return replyOnly(encodeWire(r), actions);
-    this.minionPubs.delete(id);
+    this.forgetMinion(id);
     return replyOnly(respond(r), actions);
   }
 
@@ -281,12 +290,22 @@ export class RequestHandler {
 
   private async minionPub(id: string): Promise<KeyObject | undefined> {
     const cached = this.minionPubs.get(id);
-    if (cached) return cached.key;
+    if (cached) {
+      this.minionPubs.delete(id);
+      this.minionPubs.set(id, cached);
+      return cached;
+    }
     const pem = this.deps.keys.acceptedKey(id);
     if (!pem) return undefined;
     const key = loadPublicKey(pem);
-    this.minionPubs.set(id, { pem, key });
+    this.minionPubs.set(id, key);
+    if (this.minionPubs.size > MINION_KEY_CACHE) this.minionPubs.delete(this.minionPubs.keys().next().value as string);
     return key;
+  }
+
+  private forgetMinion(id: string): void {
+    this.minionPubs.delete(id);
+    this.verifiedTokens.delete(id);
   }
 
   /**
@@ -297,13 +316,12 @@ export class RequestHandler {
   private async tokenValid(id: string, tok: unknown): Promise<boolean> {
     const sig = asBuffer(tok);
     if (!sig) return false;
+    if (this.verifiedTokens.get(id)?.equals(sig)) return true;
     const pub = await this.minionPub(id);
     if (!pub) return false;
-    const entry = this.minionPubs.get(id);
-    if (entry?.tok?.equals(sig)) return true;
     try {
       const ok = x931Verify(pub, sig).toString('latin1') === 'salt';
-      if (ok && entry) entry.tok = Buffer.from(sig);
+      if (ok) this.verifiedTokens.set(id, Buffer.from(sig));
       return ok;
     } catch {
       return false;
@@ -462,7 +480,7 @@ export class RequestHandler {
       return load;
     }
     await this.deps.keys.delete(load.id);
-    this.minionPubs.delete(load.id);
+    this.forgetMinion(load.id);
     return true;
   }
 
