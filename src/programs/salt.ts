@@ -29,7 +29,29 @@ interface Io {
   err(s: string): void;
 }
 
-const stdio: Io = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
+/**
+ * Standard output gathered per loop turn: the returns that arrive together leave in one write
+ * (printing 10,000 returns was 10,000 write calls). Flushed before stderr and at exit, so
+ * the order of the two streams and the last lines are kept.
+ */
+let pendingOut = '';
+function flushOut(): void {
+  if (!pendingOut) return;
+  const text = pendingOut;
+  pendingOut = '';
+  process.stdout.write(text);
+}
+const stdio: Io = {
+  out: (s) => {
+    if (!pendingOut) setImmediate(flushOut);
+    pendingOut += s;
+  },
+  err: (s) => {
+    flushOut();
+    process.stderr.write(s);
+  },
+};
+process.once('exit', flushOut);
 
 /** Salt's MergeConfigMixIn: command-line options fill the config, explicit ones override it. */
 export function mergeCliOptions(config: Opts, options: Record<string, unknown>, explicit: ReadonlySet<string>): void {

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import { DeferredReturns } from './deferred_returns.js';
 
 type Load = Record<string, unknown>;
 
 test('returns are written after the current turn, in order, a batch per turn', async () => {
   const written: unknown[] = [];
-  const q = new DeferredReturns({ store: async (l) => void written.push(l.id), onError: () => assert.fail('no error expected'), batch: 2 });
+  const q = new DeferredReturns({ store: async (l) => void written.push(l.id), onError: () => assert.fail('no error expected'), batch: 2, quietMs: 0 });
   for (let i = 0; i < 5; i++) await q.add({ id: i });
   assert.deepEqual(written, [], 'nothing is written while the caller still runs');
   assert.equal(q.pending, 5);
@@ -58,6 +58,7 @@ test('flush waits for a batch already running and for returns added meanwhile', 
     },
     onError: () => {},
     batch: 1,
+    quietMs: 0,
   });
   await q.add({ id: 0 });
   await nextTurn(); // the first batch starts and blocks on the gate
@@ -66,4 +67,22 @@ test('flush waits for a batch already running and for returns added meanwhile', 
   release();
   await flushed;
   assert.deepEqual(written, [0, 1]);
+});
+
+test('writes wait until returns stop arriving for quietMs, or until highWater of them wait', async () => {
+  const written: unknown[] = [];
+  const q = new DeferredReturns({ store: async (l) => void written.push(l.id), onError: () => {}, quietMs: 40, highWater: 10 });
+  for (let i = 0; i < 5; i++) {
+    await q.add({ id: i });
+    await sleep(10);
+  }
+  assert.deepEqual(written, [], 'returns kept coming: nothing written yet');
+  await sleep(80);
+  assert.deepEqual(written, [0, 1, 2, 3, 4], 'written once the returns stopped');
+  for (let i = 5; i < 20; i++) await q.add({ id: i });
+  await nextTurn();
+  await nextTurn();
+  assert.ok(written.length > 5, 'past highWater the writes start at once');
+  await q.flush();
+  assert.equal(written.length, 20);
 });
