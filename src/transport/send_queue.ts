@@ -27,9 +27,7 @@ export class SendQueue {
       return Promise.reject(new SendQueueFullError(`send queue full (${this.maxWaiting} messages waiting)`));
     }
     this.waiting++;
-    const next = this.tail.then(
-      () => this.socket.send(message as never),
-    );
+    const next = this.tail.then(() => this.sendOnce(message));
     this.tail = next.then(
       () => {
         this.waiting--;
@@ -39,6 +37,18 @@ export class SendQueue {
       },
     );
     return next;
+  }
+
+  /** One send, tried again when a signal interrupted the call (EINTR: nothing was sent). */
+  private async sendOnce(message: Buffer | Array<Buffer | string>): Promise<void> {
+    for (;;) {
+      try {
+        await this.socket.send(message as never);
+        return;
+      } catch (err) {
+        if ((err as { code?: string } | null)?.code !== 'EINTR') throw err;
+      }
+    }
   }
 
   get pending(): number {

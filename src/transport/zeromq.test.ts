@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as zmq from 'zeromq';
-import { PubServer, ReqClient, ReqServer } from './zeromq.js';
+import { PubServer, receiveRetrying, ReqClient, ReqServer, sendRetrying } from './zeromq.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -122,4 +122,42 @@ test('the master sockets carry messages far larger than their 1 KiB batch buffer
     client.close();
     server.close();
   }
+});
+
+test('a call a signal interrupted (EINTR) is made again; other errors still fail', async () => {
+  const eintr = Object.assign(new Error('Interrupted system call'), { code: 'EINTR' });
+  let calls = 0;
+  const flaky = {
+    receive: async () => {
+      if (++calls < 3) throw eintr;
+      return [Buffer.from('ok')];
+    },
+    send: async () => {
+      if (++calls < 5) throw eintr;
+    },
+  };
+  assert.deepEqual(await receiveRetrying(flaky as never), [Buffer.from('ok')]);
+  assert.equal(calls, 3);
+  await sendRetrying(flaky as never, Buffer.from('x'));
+  assert.equal(calls, 5);
+  const broken = { receive: async () => Promise.reject(Object.assign(new Error('gone'), { code: 'ETERM' })) };
+  await assert.rejects(receiveRetrying(broken as never), { code: 'ETERM' });
+});
+
+test('SendQueue sends again after EINTR and keeps the order of messages', async () => {
+  const { SendQueue } = await import('./send_queue.js');
+  const sent: string[] = [];
+  let interruptNext = true;
+  const sock = {
+    send: async (m: Buffer) => {
+      if (interruptNext) {
+        interruptNext = false;
+        throw Object.assign(new Error('Interrupted system call'), { code: 'EINTR' });
+      }
+      sent.push(m.toString());
+    },
+  };
+  const q = new SendQueue(sock as never);
+  await Promise.all([q.send(Buffer.from('a')), q.send(Buffer.from('b'))]);
+  assert.deepEqual(sent, ['a', 'b']);
 });

@@ -51,6 +51,34 @@ function setBatchSizes(sock: zmq.Socket, bytes: number): void {
   }
 }
 
+/** True for a call a signal interrupted (EINTR): nothing was sent or received, so try again. */
+function interrupted(err: unknown): boolean {
+  return (err as { code?: string } | null)?.code === 'EINTR';
+}
+
+/** Receives one message, retrying calls a signal interrupted (a profiler's SIGPROF, a child's SIGCHLD). */
+export async function receiveRetrying(sock: zmq.Readable): Promise<Buffer[]> {
+  for (;;) {
+    try {
+      return await sock.receive();
+    } catch (err) {
+      if (!interrupted(err)) throw err;
+    }
+  }
+}
+
+/** Sends one message, retrying calls a signal interrupted. */
+export async function sendRetrying(sock: zmq.Writable, msg: Buffer | Buffer[]): Promise<void> {
+  for (;;) {
+    try {
+      await sock.send(msg);
+      return;
+    } catch (err) {
+      if (!interrupted(err)) throw err;
+    }
+  }
+}
+
 export interface ReqServerOptions extends TcpOptions {
   /** Largest accepted message in bytes; libzmq drops the peer's connection past it. */
   maxMessageSize?: number;
@@ -101,7 +129,8 @@ export class ReqServer {
   /** Receives requests until closed, calling `handler` for each without awaiting it. */
   async serve(handler: (req: IncomingRequest) => void): Promise<void> {
     try {
-      for await (const frames of this.router) {
+      while (!this.closed) {
+        const frames = await receiveRetrying(this.router);
         if (frames.length !== 3 || frames[1].length !== 0) {
           this.malformed++;
           this.log.warn(`Dropped a request with ${frames.length} frames: expected [id, "", body]`);
@@ -187,7 +216,7 @@ export class PubServer {
 
   private async sendCounted(frame: Buffer): Promise<void> {
     try {
-      await this.pub.send(frame);
+      await sendRetrying(this.pub, frame);
     } catch (err) {
       if ((err as { code?: string }).code !== 'EAGAIN') throw err;
       this.hwmDrops++;
@@ -298,8 +327,8 @@ export class ReqClient {
       });
       try {
         const exchange = (async () => {
-          await sock.send(body);
-          const [reply] = await sock.receive();
+          await sendRetrying(sock, body);
+          const [reply] = await receiveRetrying(sock);
           return reply;
         })();
         exchange.catch(() => undefined);
@@ -358,7 +387,7 @@ export class SubClient {
   /** Yields each received message's frames until closed. */
   async *messages(): AsyncGenerator<Buffer[]> {
     try {
-      for await (const frames of this.sub) yield frames;
+      while (!this.closed) yield await receiveRetrying(this.sub);
     } catch (err) {
       if (!this.closed) throw err;
     }
