@@ -56,6 +56,17 @@ function interrupted(err: unknown): boolean {
   return (err as { code?: string } | null)?.code === 'EINTR';
 }
 
+/** Runs a synchronous libzmq call (socket creation, connect, subscribe) until no signal interrupts it. */
+function retryingSync<T>(call: () => T): T {
+  for (let tries = 0; ; tries++) {
+    try {
+      return call();
+    } catch (err) {
+      if (!interrupted(err) || tries >= 100) throw err;
+    }
+  }
+}
+
 /** Receives one message, retrying calls a signal interrupted (a profiler's SIGPROF, a child's SIGCHLD). */
 export async function receiveRetrying(sock: zmq.Readable): Promise<Buffer[]> {
   for (;;) {
@@ -293,16 +304,17 @@ export class ReqClient {
 
   private socket(): zmq.Request {
     if (!this.sock) {
-      this.sock = new zmq.Request({
+      this.sock = retryingSync(() => new zmq.Request({
         linger: 0,
         reconnectMaxInterval: this.opts.reconnectIntervalMax ?? 5000,
         ipv6: this.opts.ipv6 === true || this.uri.includes('['),
         ...keepaliveOptions(this.opts),
-      });
+      }));
       this.linked = false;
     }
     if (!this.linked) {
-      this.sock.connect(this.uri);
+      const sock = this.sock;
+      retryingSync(() => sock.connect(this.uri));
       this.linked = true;
     }
     return this.sock;
@@ -370,18 +382,18 @@ export class SubClient {
   constructor(private readonly uri: string, opts: SubClientOptions = {}) {
     const reconDefault = opts.reconDefault ?? 1000;
     const reconMax = opts.reconMax ?? 10000;
-    this.sub = new zmq.Subscriber({
+    this.sub = retryingSync(() => new zmq.Subscriber({
       reconnectInterval: opts.reconRandomize === false ? reconDefault : reconDefault + Math.floor(Math.random() * reconMax),
       reconnectMaxInterval: reconMax,
       linger: 0,
       ipv6: opts.ipv6 === true || uri.includes('['),
       ...keepaliveOptions(opts),
-    });
-    this.sub.subscribe();
+    }));
+    retryingSync(() => this.sub.subscribe());
   }
 
   connect(): void {
-    this.sub.connect(this.uri);
+    retryingSync(() => this.sub.connect(this.uri));
   }
 
   /** Yields each received message's frames until closed. */
