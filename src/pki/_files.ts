@@ -1,5 +1,6 @@
 /** Small file helpers of the key store: atomic writes with an exact mode, listings that skip dot files. */
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { KeyReadError } from './errors.js';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 
@@ -57,3 +58,18 @@ export function listDir(dir: string): string[] | undefined {
 }
 
 export { isDir, isFile } from '../fs_checks.js';
+
+/**
+ * The text of a key file, or `undefined` when there is none. Any other failure (EMFILE under a
+ * connection storm, EIO) throws {@link KeyReadError}: a key that could not be read is not a
+ * missing or different key, and must not get a minion denied or refused.
+ */
+export function readKeyFile(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return undefined;
+    throw new KeyReadError(`Cannot read the key ${path}: ${(err as Error).message}`, { cause: err });
+  }
+}

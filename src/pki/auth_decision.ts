@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { cleanKey, loadPublicKey } from '../protocol/rsa.js';
 import { validMinionId } from '../jobs/minion_id.js';
 import { exprMatch } from './_fnmatch.js';
-import { isDir, isFile } from './_files.js';
+import { isDir, isFile, readKeyFile } from './_files.js';
 import { ACC, AUTOSIGN, DEN, KeyStore, PEND, REJ } from './keystore.js';
 
 export type AuthOutcome = 'accept' | 'pend' | 'reject' | 'denied' | 'full' | 'invalid';
@@ -152,13 +152,8 @@ export function shouldAutosign(pkiDir: string, req: AuthRequest, opts: AuthDecis
   return matchesAutosignGrains(req.autosignGrains, opts.autosign_grains_dir, permissive);
 }
 
-function readText(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
+/** A stored key's text; undefined when absent; throws KeyReadError when it cannot be read. */
+const readText = readKeyFile;
 
 /**
  * Decides a minion's `_auth` request against the key directories (salt-wire 5.2) and updates

@@ -33,3 +33,13 @@ export class KeyWriteError extends PkiError {
     super('EKEYWRITE', message, options);
   }
 }
+
+/**
+ * Reading a key failed for a reason other than its absence (out of file descriptors, an I/O
+ * error): the answer is unknown, so no decision (denied, not accepted) may be drawn from it.
+ */
+export class KeyReadError extends PkiError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('EKEYREAD', message, options);
+  }
+}

@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KeyStore, type KeyEvent } from './keystore.js';
-import { InvalidKeyStatusError, InvalidMinionIdError } from './errors.js';
+import { InvalidKeyStatusError, InvalidMinionIdError, KeyReadError } from './errors.js';
+import { readKeyFile } from './_files.js';
 import { KEYS, tempTree } from './_testing.js';
 
 function storeWith(files: Record<string, string>, extra: Partial<ConstructorParameters<typeof KeyStore>[0]> = {}) {
@@ -182,4 +183,17 @@ test('keyStr() returns the PEM texts of the matching keys', (t) => {
   assert.deepEqual(store.keyStr('a*'), { minions: { a1: KEYS.minionA }, minions_pre: { a2: KEYS.minionB } });
   mkdirSync(join(store.pkiDir, 'minions_rejected'), { recursive: true });
   assert.deepEqual(Object.keys(store.keyStrAll()), ['minions', 'minions_pre', 'minions_rejected', 'minions_denied']);
+});
+
+test('a key that cannot be read is an error, not an absent key, and is not remembered as absent', (t) => {
+  const { store, dir, cleanup } = storeWith({ 'pki/minions/a1': KEYS.minionA });
+  t.after(cleanup);
+  // A symlink loop fails to read (ELOOP) the way a key does when the master is out of descriptors.
+  symlinkSync('loop-b', join(dir, 'pki/minions/loop-a'));
+  symlinkSync('loop-a', join(dir, 'pki/minions/loop-b'));
+  assert.throws(() => store.acceptedKey('loop-a'), KeyReadError);
+  assert.throws(() => store.acceptedKey('loop-a'), KeyReadError, 'the failure is not cached as "not accepted"');
+  assert.equal(readKeyFile(join(dir, 'pki/minions/nobody')), undefined);
+  assert.equal(readKeyFile(join(dir, 'pki/minions')), undefined, 'a directory is no key');
+  assert.equal(store.acceptedKey('a1'), KEYS.minionA);
 });

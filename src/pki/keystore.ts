@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { loadPublicKey } from '../protocol/rsa.js';
 import { pemFinger } from '../protocol/finger.js';
 import { fnmatch } from '../targeting/fnmatch.js';
-import { isDir, isFile, listDir, sortedIgnoreCase, writeFileAtomic } from './_files.js';
+import { isDir, isFile, listDir, readKeyFile, sortedIgnoreCase, writeFileAtomic } from './_files.js';
 import { InvalidKeyStatusError, InvalidMinionIdError } from './errors.js';
 
 /** Accepted keys. */
@@ -216,11 +216,7 @@ export class KeyStore {
   getKey(id: string, status: KeyStatus): string | undefined {
     const path = this.keyPath(id, status);
     if (status === ACC) return this.acceptedKey(id);
-    try {
-      return readFileSync(path, 'utf8');
-    } catch {
-      return undefined;
-    }
+    return readKeyFile(path);
   }
 
   /** The first status (Salt's order) holding a key for `id`, or `undefined`. */
@@ -239,13 +235,8 @@ export class KeyStore {
     const cache = this.freshAcceptedCache();
     if (!cache) return undefined;
     if (cache.keys.has(id)) return cache.keys.get(id) ?? undefined;
-    let text: string | null = null;
-    try {
-      const path = join(this.pkiDir, ACC, id);
-      if (isFile(path)) text = readFileSync(path, 'utf8');
-    } catch {
-      text = null;
-    }
+    // Only a key known to be absent is remembered as absent; a failed read throws (KeyReadError).
+    const text = readKeyFile(join(this.pkiDir, ACC, id)) ?? null;
     cache.keys.set(id, text);
     return text ?? undefined;
   }

@@ -19,6 +19,7 @@ import { checkMinions } from '../../targeting/index.js';
 import { PubServer, ReqServer, type IncomingRequest } from '../../transport/zeromq.js';
 import type { Logger } from '../../log/logger.js';
 import type { MasterAction, PublishRequest } from './messages.js';
+import { checkMaxOpenFiles, raiseOpenFilesLimit } from './open_files.js';
 import { WorkerPool } from './worker_pool.js';
 import { EventReturnQueue, MasterJobStore } from '../../returners/index.js';
 
@@ -89,6 +90,8 @@ export class Master {
     const accessKeys = await this.writeAccessKeys(cachedir);
 
     this.keys = new KeyStore({ pkiDir, cachedir, hashType: String(this.opts.hash_type ?? 'sha256') });
+    raiseOpenFilesLimit(this.maxOpenFiles, this.log);
+    this.checkOpenFiles();
     this.jobs = new LocalJobCache({
       cachedir,
       hashType: String(this.opts.hash_type ?? 'sha256'),
@@ -368,6 +371,20 @@ export class Master {
     }
     const publishSession = Number(this.opts.publish_session ?? 86400) * 1000;
     if (publishSession > 0 && Date.now() - this.aesBorn > publishSession) this.rotateAesKey();
+    this.checkOpenFiles();
+  }
+
+  private get maxOpenFiles(): number {
+    return Number(this.opts.max_open_files ?? 100000);
+  }
+
+  /** Salt's check_max_open_files: warns while there is still time to raise the limit. */
+  private checkOpenFiles(): void {
+    try {
+      checkMaxOpenFiles(this.keys.acceptedIds().length, this.maxOpenFiles, this.log);
+    } catch (err) {
+      this.log.debug(`Could not check the open files limit: ${(err as Error).message}`);
+    }
   }
 
   private readonly aesBorn = Date.now();
