@@ -5,7 +5,7 @@
 import { connectedMinionIds, PresenceTracker, reactorEnabled } from '../../reactor/index.js';
 import { isMap } from '../../protocol/values.js';
 import { chmod, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { availableParallelism, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { Crypticle } from '../../protocol/crypticle.js';
@@ -19,7 +19,7 @@ import { checkMinions } from '../../targeting/index.js';
 import { PubServer, ReqServer, type IncomingRequest } from '../../transport/zeromq.js';
 import type { Logger } from '../../log/logger.js';
 import type { MasterAction, PublishRequest } from './messages.js';
-import { checkMaxOpenFiles, raiseOpenFilesLimit } from './open_files.js';
+import { checkMaxOpenFiles, openFilesLimit, raiseOpenFilesLimit } from './open_files.js';
 import { WorkerPool } from './worker_pool.js';
 import { EventReturnQueue, MasterJobStore } from '../../returners/index.js';
 
@@ -43,6 +43,11 @@ export interface DeliveryStats {
   send_queue_full: number;
   /** Event bus frames dropped for subscribers that did not read. */
   event_bus_drops: number;
+  /**
+   * Checks (every 2 s) that found the master at 90 % or more of its open-files limit: minions
+   * then wait to connect, as libzmq cannot accept their connections.
+   */
+  open_files_near_limit: number;
 }
 
 /** Tag of the delivery-stats event: `salt/master/<master id>/stats`. */
@@ -326,12 +331,37 @@ export class Master {
       reply_undeliverable: this.req?.undeliverable ?? 0,
       send_queue_full: (this.pub?.queueFull ?? 0) + (this.req?.queueFull ?? 0),
       event_bus_drops: this.bus?.stats.dropped ?? 0,
+      open_files_near_limit: this.nearFdLimit,
     };
+  }
+
+  private nearFdLimit = 0;
+  private fdTicks = 0;
+
+  /**
+   * Counts a check (every 2 s) that finds the process's descriptors at 90 % of its soft limit or
+   * more. At the limit itself nothing can be counted (listing /proc/self/fd needs a descriptor).
+   */
+  private checkDescriptors(): void {
+    if (++this.fdTicks % 2 !== 0) return;
+    const limit = openFilesLimit();
+    if (!limit || !Number.isFinite(limit.soft)) return;
+    let open: number;
+    try {
+      open = readdirSync('/proc/self/fd').length;
+    } catch {
+      return;
+    }
+    if (open >= 0.9 * limit.soft) {
+      this.nearFdLimit++;
+      this.log.warn(`The master has ${open} of its ${limit.soft} file descriptors open: minions wait to connect beyond that. Raise the open files limit (max_open_files, ulimit -n).`);
+    }
   }
 
   /** Every second: when a delivery counter grew, log it and fire the stats event. */
   private reportDelivery(): void {
     if (this.stopped) return;
+    this.checkDescriptors();
     const stats = this.deliveryStats();
     const key = JSON.stringify(stats);
     if (key === this.lastDelivery) return;
