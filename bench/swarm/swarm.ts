@@ -24,6 +24,7 @@ import { LocalJobCache } from '../../src/jobs/local_cache.js';
 import { binPath, freePort } from '../../test/support/cluster.js';
 import { machine, procMemory, round1 } from '../_support.js';
 import { ensureSwarmKeys } from './keys.js';
+import { openFilesLimit } from '../../src/daemons/master/open_files.js';
 import type { HostCommand, HostConfig, HostReply, HostStats } from './host.js';
 
 /** What one swarm run measured (the last line printed, as JSON). */
@@ -103,8 +104,8 @@ function log(msg: string): void {
 
 /** The open-files hard limit of this process (`ulimit -Hn`). */
 function hardFileLimit(): number {
-  const m = /^Max open files\s+\S+\s+(\S+)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
-  return !m || m[1] === 'unlimited' ? 1 << 20 : Number(m[1]);
+  const hard = openFilesLimit()?.hard ?? Number.POSITIVE_INFINITY;
+  return Number.isFinite(hard) ? hard : 1 << 20;
 }
 
 /** Runs `node <args>` with the open-files soft limit raised to `nofile` (a shell `ulimit -n`). */
