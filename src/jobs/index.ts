@@ -2,5 +2,4 @@
 export { LocalJobCache } from './local_cache.js';
 export type { LocalJobCacheOptions, CachedReturn, StoreReturnOutcome, JobCacheLogger } from './local_cache.js';
 export { validMinionId } from './minion_id.js';
-export { writeFileAtomic } from './atomic_file.js';
 export { JobCacheError, InvalidJobInputError, JobCacheWriteError, JobCacheReadError } from './errors.js';

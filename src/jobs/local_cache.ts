@@ -16,7 +16,7 @@ import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path';
 import { packBin, unpackBin } from '../protocol/binpack.js';
 import { genJid, isJid, jidDir } from '../protocol/jid.js';
-import { writeFileAtomic, writeFileAtomicSync } from './atomic_file.js';
+import { writeFileAtomic, writeFileAtomicSync } from '../atomic_file.js';
 import { InvalidJobInputError, JobCacheReadError, JobCacheWriteError } from './errors.js';
 import { validMinionId } from './minion_id.js';
 

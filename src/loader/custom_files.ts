@@ -5,13 +5,14 @@
  * by URL, so a re-synced module would otherwise never be imported again).
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { nullLogger, type Logger } from '../log/logger.js';
 import { customApiUrl, mentionsApi, transpileModuleSource, TYPESCRIPT_EXTENSIONS } from './transpile.js';
 import { isDir } from '../fs_checks.js';
+import { writeFileAtomicSync } from '../atomic_file.js';
 
 type Opts = Record<string, unknown>;
 
@@ -55,9 +56,7 @@ export function transpileCacheDir(opts: Opts, sourceDir: string): string {
 
 /** Writes through a temporary file and a rename, so a reader never sees half a file. */
 export function writeFileAtomic(path: string, data: string | Buffer, mode = 0o644): void {
-  const tmp = join(path, '..', `.${basename(path)}.${process.pid}.tmp`);
-  writeFileSync(tmp, data, { mode });
-  renameSync(tmp, path);
+  writeFileAtomicSync(path, data, mode, false);
 }
 
 function mtime(path: string): number {

@@ -1,8 +1,8 @@
 /** Small file helpers of the key store: atomic writes with an exact mode, listings that skip dot files. */
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { writeFileAtomicSync } from '../atomic_file.js';
 import { KeyReadError } from './errors.js';
-import { randomBytes } from 'node:crypto';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /**
  * Writes `data` to `path` atomically: a dot-named temp file in the same directory (invisible to
@@ -10,34 +10,9 @@ import { basename, dirname, join } from 'node:path';
  * parent directory (mode 0700) when missing.
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array, mode: number): void {
-  const dir = dirname(path);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   // The open mode is filtered by the umask; 0400-style modes stay exact because umask only clears bits.
-  const fd = openSync(tmp, 'wx', mode);
-  try {
-    writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
-    fsyncSync(fd);
-  } catch (err) {
-    closeSync(fd);
-    try {
-      unlinkSync(tmp);
-    } catch {
-      /* already gone */
-    }
-    throw err;
-  }
-  closeSync(fd);
-  try {
-    renameSync(tmp, path);
-  } catch (err) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      /* already gone */
-    }
-    throw err;
-  }
+  writeFileAtomicSync(path, Buffer.isBuffer(data) || typeof data === 'string' ? data : Buffer.from(data), mode, true);
 }
 
 /** Python's `sorted(names, key=str.lower)`. */

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic, writeFileAtomicSync } from './atomic_file.js';
-import { packBin, unpackBin } from '../protocol/binpack.js';
+import { packBin, unpackBin } from './protocol/binpack.js';
 
 function tmp(): string {
   return mkdtempSync(join(tmpdir(), 'atomic-'));

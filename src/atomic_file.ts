@@ -1,6 +1,8 @@
 /**
  * Atomic file replacement: write a temp file in the same directory, fsync it, rename it over
- * the target. A reader sees the old file or the whole new one, never half of it.
+ * the target. A reader sees the old file or the whole new one, never half of it. Used by the job
+ * cache, the key store and the module cache; the temp name starts with a dot, so directory
+ * listings that skip dot files (keys, job returns) never see it.
  */
 import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, renameSync, unlinkSync, writeSync, fsyncSync } from 'node:fs';
