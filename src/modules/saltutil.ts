@@ -39,6 +39,40 @@ function signalJob(ctx: CallContext, jid: unknown, sig: unknown): string {
 const mod: SaltModule = {
   name: 'saltutil',
   functions: {
+    revoke_auth: defineFunction(
+      {
+        args: ['preserve_minion_cache'],
+        defaults: { preserve_minion_cache: false },
+        doc: `
+          The minion sends a request to the master to revoke its own key.
+          Note that the minion session will be revoked and the minion may
+          not be able to return the result of this command back to the master.
+
+          If the 'preserve_minion_cache' flag is set to True, the master
+          cache for this minion will not be removed.
+
+          CLI Example:
+
+          .. code-block:: bash
+
+              salt '*' saltutil.revoke_auth
+        `,
+      },
+      // Like Salt: True unless the request times out (or there is no master to ask); the
+      // master's own answer (False when allow_minion_key_revoke is off) is not looked at.
+      async ({ preserve_minion_cache }, ctx) => {
+        const request = ctx.minion?.request;
+        if (!request) return false;
+        try {
+          await request({ cmd: 'revoke_auth', id: ctx.opts.id, preserve_minion_cache: preserve_minion_cache === true });
+        } catch (err) {
+          ctx.log.warn(`saltutil.revoke_auth: the master did not answer: ${(err as Error).message}`);
+          return false;
+        }
+        return true;
+      },
+    ),
+
     running: defineFunction(
       {
         doc: `

@@ -419,9 +419,10 @@ export class KeyStore {
   /**
    * Salt's `delete_key`: removes the selected keys of every status, firing `salt/key` act
    * `delete`; clears stale minion caches and requests an AES key rotation (`rotateAesKey`).
-   * Returns where the selected keys are now (normally nowhere).
+   * Returns where the selected keys are now (normally nowhere). `preserveMinions` overrides the
+   * config's for this call (a minion's `revoke_auth` with `preserve_minion_cache`).
    */
-  async delete(selector: KeySelector): Promise<KeyListing> {
+  async delete(selector: KeySelector, options: { preserveMinions?: boolean } = {}): Promise<KeyListing> {
     const matches = this.select(selector);
     for (const [status, ids] of Object.entries(matches)) {
       if (!KEY_STATUSES.includes(status as KeyStatus)) continue;
@@ -429,7 +430,7 @@ export class KeyStore {
         if (this.tryRemove(id, status as KeyStatus)) await this.fire('delete', id);
       }
     }
-    this.checkMinionCache(this.opts.preserveMinions ? matches[ACC] ?? [] : []);
+    this.checkMinionCache((options.preserveMinions ?? this.opts.preserveMinions) ? matches[ACC] ?? [] : []);
     this.requestAesRotation();
     return this.resultOf(selector, matches);
   }

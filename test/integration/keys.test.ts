@@ -5,7 +5,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { TestCluster } from '../support/cluster.js';
 
@@ -60,5 +60,32 @@ describe('salt-key with real minions', () => {
     assert.equal(readFileSync(log, 'utf8'), 'ran\n', 'only k1 ran the job');
     const k2log = cluster.logs.get('minion-k2') ?? '';
     assert.match(k2log, /has not accepted this minion's key|rejected|Dropped a publish/);
+  });
+});
+
+describe('saltutil.revoke_auth with real minions', () => {
+  let cluster: TestCluster;
+  const listing = async (): Promise<Record<string, string[]>> => JSON.parse((await cluster.cli('salt-key', ['-L', '--out', 'json'])).stdout);
+
+  before(async () => {
+    cluster = await TestCluster.start({ minions: ['r1', 'r2'], autoAccept: false });
+    await cluster.waitFor(async () => (await listing()).minions_pre?.length === 2, 20_000, 'two pending keys');
+    await cluster.cli('salt-key', ['-A', '-y']);
+    await cluster.waitForMinions(['r1', 'r2']);
+  });
+  after(async () => {
+    await cluster?.stop();
+  });
+
+  test("a minion's revoke_auth deletes its own key on the master; it signs in again as a new, pending minion", async () => {
+    const cacheDir = join(cluster.root, 'master', 'var', 'cache', 'salt', 'master', 'minions', 'r1');
+    await cluster.cli('salt', ['r1', 'saltutil.revoke_auth', '-t', '5']);
+    await cluster.waitFor(async () => (await listing()).minions_pre?.includes('r1') === true, 20_000, 'r1 pending again');
+    const keys = await listing();
+    assert.deepEqual(keys.minions, ['r2'], 'only r1 lost its key');
+    assert.equal(existsSync(join(cacheDir, '..', 'r2')), true, "r2's minion cache is where r1's was");
+    assert.equal(existsSync(cacheDir), false, "r1's minion cache went with its key");
+    const ping = await cluster.cli('salt', ['*', 'test.ping', '--out', 'json']);
+    assert.deepEqual(JSON.parse(ping.stdout), { r2: true });
   });
 });

@@ -479,7 +479,7 @@ export class RequestHandler {
       this.deps.log.warn(`Minion ${load.id} requested key revoke, but allow_minion_key_revoke is False`);
       return load;
     }
-    await this.deps.keys.delete(load.id);
+    await this.deps.keys.delete(load.id, { preserveMinions: load.preserve_minion_cache === true });
     this.forgetMinion(load.id);
     return true;
   }
