@@ -326,6 +326,7 @@ export class StateRunner {
         const runDict = low.__prereq__ ? this.pre : running;
         runDict[tag] = this.stub(low, { comment });
         this.runNum++;
+        await this.fireChunkEvent(runDict[tag]!, chunks.length, low.fire_event);
         return running;
       }
       let lastChunk: LowChunk = low;
@@ -430,7 +431,34 @@ export class StateRunner {
     } else {
       running[tag] = await this.call(low, chunks, running);
     }
+    if (tag in running) await this.fireChunkEvent(running[tag]!, chunks.length, low.fire_event);
     return running;
+  }
+
+  /**
+   * Salt's `State.event`: with `state_events: True` every finished chunk is sent to the master as
+   * `salt/job/<jid>/prog/<id>/<run_num>` (`{ret, len}`); a state's own `fire_event: True` (or a
+   * string) sends `salt/state_result/<jid>/<id>/<name or string>` (`{ret}`). Not when local.
+   */
+  private async fireChunkEvent(chunkRet: StateResult, length: number, fireEvent: unknown): Promise<void> {
+    const ctx = this.options.baseContext;
+    const wanted = this.opts.state_events === true || (fireEvent !== undefined && fireEvent !== null && fireEvent !== false);
+    if (!wanted || this.opts.local === true || !ctx.fireMaster) return;
+    const id = String(this.opts.id ?? '');
+    const jid = String(ctx.jid ?? '');
+    const data: Record<string, unknown> = { ret: chunkRet };
+    let tag: string;
+    if (fireEvent === true) tag = `salt/state_result/${jid}/${id}/${pyStr(chunkRet.name)}`;
+    else if (typeof fireEvent === 'string') tag = `salt/state_result/${jid}/${id}/${fireEvent}`;
+    else {
+      tag = `salt/job/${jid}/prog/${id}/${pyStr(chunkRet.__run_num__)}`;
+      data.len = length;
+    }
+    try {
+      await ctx.fireMaster(tag, data);
+    } catch (err) {
+      ctx.log.warn(`Could not send the state event ${tag}: ${(err as Error).message}`);
+    }
   }
 
   /** Salt's `call`: verify, run checks, call the state function, record timing, retry. */

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TestCluster } from '../support/cluster.js';
+import { EventClient } from '../../src/events/client.js';
 
 describe('state.apply through the master', () => {
   let cluster: TestCluster;
@@ -28,11 +29,16 @@ describe('state.apply through the master', () => {
     writeFileSync(join(roots, 'salt', 'web', 'init.sls'), `web-conf:\n  file.managed:\n    - name: ${out}/web.conf\n    - source: salt://web/web.conf.j2\n    - template: jinja\n    - require:\n      - file: motd\n`);
     writeFileSync(join(roots, 'salt', 'web', 'web.conf.j2'), "listen {{ pillar['port'] }}\n");
     writeFileSync(join(roots, 'salt', 'broken.sls'), 'fails:\n  test.fail_without_changes: []\n');
+    writeFileSync(
+      join(roots, 'salt', 'events.sls'),
+      'announce:\n  test.succeed_with_changes:\n    - fire_event: True\nnamed:\n  test.nop:\n    - fire_event: custom/finished\nquiet:\n  test.nop: []\n',
+    );
     writeFileSync(join(roots, 'pillar', 'top.sls'), "base:\n  '*':\n    - data\n");
     writeFileSync(join(roots, 'pillar', 'data.sls'), 'role: web\nport: 8080\n');
     cluster = await TestCluster.start({
       minions: ['s1', 's2'],
       master: { file_roots: { base: [join(roots, 'salt')] }, pillar_roots: { base: [join(roots, 'pillar')] } },
+      minion: { state_events: true },
     });
   });
   after(async () => {
@@ -71,5 +77,31 @@ describe('state.apply through the master', () => {
     assert.equal(r.code, 1);
     assert.match(r.stdout, /Result: False/);
     assert.match(r.stderr, /ERROR: Minions returned with non-zero exit code/);
+  });
+
+  test('state_events and fire_event send each finished state to the master bus, under Salt\'s tags', async () => {
+    const ev = new EventClient({ sockDir: join(cluster.root, 'master', 'var', 'run', 'salt', 'master') });
+    await ev.connectPub();
+    const sub = ev.subscribe('salt/');
+    const seen: Array<{ tag: string; data: Record<string, unknown> }> = [];
+    try {
+      const r = await cluster.cli('salt', ['s1', 'state.sls', 'events', '--out', 'json']);
+      assert.equal(r.code, 0, r.stderr + r.stdout);
+      const stateEvents = (): number => seen.filter((e) => /\/prog\/|state_result/.test(e.tag)).length;
+      for (let e = await ev.getEvent({ tag: 'salt/', timeout: 3000 }); e && stateEvents() < 3; e = await ev.getEvent({ tag: 'salt/', timeout: 3000 })) {
+        seen.push(e as never);
+      }
+      const want = (re: RegExp): Record<string, unknown> | undefined => seen.find((e) => re.test(e.tag))?.data;
+      const announce = want(/^salt\/state_result\/\d{20}\/s1\/announce$/);
+      assert.equal((announce?.data as Record<string, Record<string, unknown>> | undefined)?.ret?.result, true, JSON.stringify(seen.map((e) => e.tag)));
+      assert.ok(want(/^salt\/state_result\/\d{20}\/s1\/custom\/finished$/), 'fire_event with a string tag');
+      const prog = want(/^salt\/job\/\d{20}\/prog\/s1\/2$/)?.data as Record<string, unknown> | undefined;
+      assert.equal(prog?.len, 3, 'state_events: the third state, with the number of chunks');
+      assert.equal((prog?.ret as Record<string, unknown>).__id__, 'quiet');
+      assert.equal(seen.filter((e) => /\/prog\/s1\//.test(e.tag)).length, 1, 'no prog event for states that fire their own');
+    } finally {
+      await sub.return?.(undefined);
+      await ev.close();
+    }
   });
 });
