@@ -63,6 +63,35 @@ test('subscribe() iterates over matching events and unsubscribes when the loop e
   });
 });
 
+test("return() ends a loop still waiting in next(), from outside, and leaves no listener behind", async () => {
+  await withBusAndClient(async (bus, client) => {
+    const it = client.subscribe('wait/');
+    const seen: unknown[] = [];
+    const loop = (async () => {
+      for await (const ev of it) seen.push(ev.tag);
+      return 'ended';
+    })();
+    bus.fireLocal('wait/1', {});
+    await delay(30);
+    const ended = await Promise.race([it.return!().then(() => loop), delay(2000).then(() => 'still waiting')]);
+    assert.equal(ended, 'ended');
+    assert.deepEqual(seen, ['wait/1']);
+    // Many next() calls on one subscription must not pile up abort listeners (Node warns past 10).
+    const warnings: string[] = [];
+    const onWarning = (w: Error): void => void warnings.push(w.name);
+    process.on('warning', onWarning);
+    const many = client.subscribe('many/');
+    for (let i = 0; i < 30; i++) {
+      bus.fireLocal(`many/${i}`, {});
+      await many.next();
+    }
+    await many.return!();
+    await delay(20);
+    process.off('warning', onWarning);
+    assert.deepEqual(warnings.filter((n) => n === 'MaxListenersExceededWarning'), []);
+  });
+});
+
 test('waitForJobReturns collects every expected minion, ignores a second return, and ends early', async () => {
   await withBusAndClient(async (bus, client) => {
     const jid = '20250101000000000001';

@@ -42,6 +42,8 @@ export interface GetEventOptions {
   matchType?: MatchType;
   /** Milliseconds to wait (Node convention; Salt's `wait` is seconds). Default: wait forever. */
   timeout?: number;
+  /** Stops waiting: the call resolves null (an iterator's `return()` ends its pending `next()`). */
+  signal?: AbortSignal;
 }
 
 /** A return seen on the bus for a job (`salt/job/<jid>/ret/<id>`). */
@@ -76,6 +78,8 @@ interface Waiter {
   resolve: (ev: SaltEvent | null) => void;
   reject: (err: Error) => void;
   timer: NodeJS.Timeout | null;
+  /** Removes the abort listener of a waiter given a signal. */
+  unlisten?: () => void;
 }
 
 /**
@@ -175,13 +179,17 @@ export class EventClient extends EventEmitter {
   subscribe(tag: string, matchType: MatchType = 'startswith'): AsyncIterableIterator<SaltEvent> {
     const sub: Subscription = { tag, matchType, match: tagMatcher(tag, matchType) };
     this.subscriptions.push(sub);
+    const ended = new AbortController();
     const iterator: AsyncIterableIterator<SaltEvent> = {
       next: async () => {
-        const ev = await this.getEvent({ tag, matchType });
+        const ev = await this.getEvent({ tag, matchType, signal: ended.signal });
         return ev ? { value: ev, done: false } : { value: undefined, done: true };
       },
       return: async () => {
-        this.unsubscribe(tag, matchType);
+        if (!ended.signal.aborted) {
+          ended.abort();
+          this.unsubscribe(tag, matchType);
+        }
         return { value: undefined, done: true };
       },
       [Symbol.asyncIterator]() {
@@ -208,10 +216,17 @@ export class EventClient extends EventEmitter {
     const i = this.pending.findIndex((ev) => match(ev.tag));
     if (i >= 0) return Promise.resolve(this.pending.splice(i, 1)[0]!);
     if (!this.connected) return Promise.reject(new EventBusDisconnectedError('not connected to the event bus (call connectPub first)'));
+    if (opts.signal?.aborted) return Promise.resolve(null);
     return new Promise<SaltEvent | null>((resolve, reject) => {
       const w: Waiter = { match, resolve, reject, timer: null };
       if (opts.timeout !== undefined && Number.isFinite(opts.timeout)) {
         w.timer = setTimeout(() => this.finish(w, null), Math.max(0, opts.timeout));
+      }
+      const signal = opts.signal;
+      if (signal) {
+        const onAbort = (): void => this.finish(w, null);
+        signal.addEventListener('abort', onAbort, { once: true });
+        w.unlisten = () => signal.removeEventListener('abort', onAbort);
       }
       this.waiters.add(w);
     });
@@ -360,6 +375,7 @@ export class EventClient extends EventEmitter {
   private finish(w: Waiter, ev: SaltEvent | null, err?: Error): void {
     if (!this.waiters.delete(w)) return;
     if (w.timer) clearTimeout(w.timer);
+    w.unlisten?.();
     if (err) w.reject(err);
     else w.resolve(ev);
   }
