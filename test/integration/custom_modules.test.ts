@@ -104,3 +104,34 @@ describe('custom modules through a real master', () => {
     assert.deepEqual(JSON.parse(hello.stdout), { m1: 'Hello, master!' }, hello.stderr);
   });
 });
+
+describe("a custom module asking the master directly (the master's answers to minion commands)", () => {
+  let cluster: TestCluster | undefined;
+  let srv: string;
+
+  before(async () => {
+    srv = mkdtempSync(join(tmpdir(), 'salt-ts-custom-wire-'));
+    mkdirSync(join(srv, '_modules'), { recursive: true });
+    // ctx.minion.request sends an encrypted, token-carrying request on the minion's channel.
+    writeFileSync(
+      join(srv, '_modules', 'wire.js'),
+      "import { defineFunction } from 'salt-ts';\n" +
+        "export default { name: 'wire', functions: { ask: defineFunction({ args: ['cmd'], doc: 'Send one command to the master.' },\n" +
+        '  async ({ cmd }, ctx) => ctx.minion.request({ cmd, id: ctx.opts.id, opts: {} })) } };\n',
+    );
+    cluster = await TestCluster.start({ minions: ['w1'], master: { file_roots: { base: [srv] } } });
+    const sync = await cluster.cli('salt', ['w1', 'saltutil.sync_modules', '--out', 'json', '-t', '20']);
+    assert.deepEqual(JSON.parse(sync.stdout), { w1: ['modules.wire'] }, sync.stderr);
+  });
+  after(async () => {
+    await cluster?.stop();
+    if (srv) rmSync(srv, { recursive: true, force: true });
+  });
+
+  test('_master_tops is answered with no tops ({}), an unknown command with False, as Salt does', async () => {
+    const tops = await cluster!.cli('salt', ['w1', 'wire.ask', '_master_tops', '--out', 'json', '-t', '10']);
+    assert.deepEqual(JSON.parse(tops.stdout), { w1: {} }, tops.stderr);
+    const unknown = await cluster!.cli('salt', ['w1', 'wire.ask', '_no_such_command', '--out', 'json', '-t', '10']);
+    assert.deepEqual(JSON.parse(unknown.stdout), { w1: false }, unknown.stderr);
+  });
+});
