@@ -5,6 +5,7 @@
  * `fireBatch` callback, which the minion sends as one batch `_minion_event`
  * (tags `salt/beacon/<id>/<beacon>/<sub tag>`).
  */
+import { readLiveDict, type LiveDict } from '../live_dict.js';
 import { nullLogger, type Logger } from '../log/logger.js';
 import type { JobRegistry, SaltCaller } from '../loader/types.js';
 import { BUILTIN_BEACONS } from './registry.js';
@@ -22,9 +23,9 @@ export interface BeaconsOptions {
   /** The minion options; `opts.beacons` is the live config (mutated in place, as in Salt). */
   opts: Dict;
   /** The pillar, or a getter for the current one. Default `opts.pillar`. */
-  pillar?: Dict | (() => Dict);
+  pillar?: LiveDict;
   /** The grains, or a getter. Default `opts.grains`. */
-  grains?: Dict | (() => Dict);
+  grains?: LiveDict;
   /** Calls execution functions (for the `service` beacon). */
   salt?: SaltCaller;
   /** The minion's running jobs (for `disable_during_state_run`). */
@@ -59,15 +60,11 @@ export class Beacons implements BeaconControl {
   }
 
   private pillar(): Dict {
-    const p = this.options.pillar;
-    const v = typeof p === 'function' ? p() : p ?? this.opts.pillar;
-    return isDict(v) ? v : {};
+    return readLiveDict(this.options.pillar, this.opts.pillar);
   }
 
   private grains(): Dict {
-    const g = this.options.grains;
-    const v = typeof g === 'function' ? g() : g ?? this.opts.grains;
-    return isDict(v) ? v : {};
+    return readLiveDict(this.options.grains, this.opts.grains);
   }
 
   private beaconContext(): BeaconContext {

@@ -9,6 +9,7 @@
  * Per-job timing state (Salt's `_next_fire_time`, `_splay`...) is kept beside the job's data
  * object, not in it, so it disappears when a job is replaced and never reaches the saved file.
  */
+import { readLiveDict, type LiveDict } from '../live_dict.js';
 import { genJid } from '../protocol/jid.js';
 import { nullLogger, type Logger } from '../log/logger.js';
 import { CronExpression } from './cron.js';
@@ -29,9 +30,9 @@ export interface SchedulerOptions {
   /** The daemon options; `opts.schedule` is the live config schedule (mutated in place, as in Salt). */
   opts: Dict;
   /** The pillar (its `schedule` and `whens`), or a getter for the current one; default `opts.pillar`. */
-  pillar?: Dict | (() => Dict);
+  pillar?: LiveDict;
   /** The grains (their `whens`); default `opts.grains`. */
-  grains?: Dict | (() => Dict);
+  grains?: LiveDict;
   /** Runs a due job; without one, due jobs are only logged (an offline scheduler). */
   run?: ScheduleRunner;
   /** Sends a job's return load to the master (`return_job`). */
@@ -127,15 +128,11 @@ export class Scheduler implements ScheduleControl {
   }
 
   private pillar(): Dict {
-    const p = this.options.pillar;
-    const v = typeof p === 'function' ? p() : p ?? this.opts.pillar;
-    return isDict(v) ? v : {};
+    return readLiveDict(this.options.pillar, this.opts.pillar);
   }
 
   private grains(): Dict {
-    const g = this.options.grains;
-    const v = typeof g === 'function' ? g() : g ?? this.opts.grains;
-    return isDict(v) ? v : {};
+    return readLiveDict(this.options.grains, this.opts.grains);
   }
 
   /**
