@@ -19,7 +19,7 @@ import { checkMinions } from '../../targeting/index.js';
 import { PubServer, ReqServer, type IncomingRequest } from '../../transport/zeromq.js';
 import type { Logger } from '../../log/logger.js';
 import type { MasterAction, PublishRequest } from './messages.js';
-import { checkMaxOpenFiles, openFilesLimit, raiseOpenFilesLimit } from './open_files.js';
+import { checkMaxOpenFiles, raiseOpenFilesLimit, type OpenFilesLimit } from './open_files.js';
 import { WorkerPool } from './worker_pool.js';
 import { EventReturnQueue, MasterJobStore } from '../../returners/index.js';
 
@@ -95,7 +95,7 @@ export class Master {
     const accessKeys = await this.writeAccessKeys(cachedir);
 
     this.keys = new KeyStore({ pkiDir, cachedir, hashType: String(this.opts.hash_type ?? 'sha256') });
-    raiseOpenFilesLimit(this.maxOpenFiles, this.log);
+    this.fdLimit = raiseOpenFilesLimit(this.maxOpenFiles, this.log);
     this.checkOpenFiles();
     this.jobs = new LocalJobCache({
       cachedir,
@@ -337,6 +337,8 @@ export class Master {
 
   private nearFdLimit = 0;
   private fdTicks = 0;
+  /** The open-files limit after start-up raised it (null where /proc does not say). */
+  private fdLimit: OpenFilesLimit | null = null;
 
   /**
    * Counts a check (every 2 s) that finds the process's descriptors at 90 % of its soft limit or
@@ -344,7 +346,7 @@ export class Master {
    */
   private checkDescriptors(): void {
     if (++this.fdTicks % 2 !== 0) return;
-    const limit = openFilesLimit();
+    const limit = this.fdLimit;
     if (!limit || !Number.isFinite(limit.soft)) return;
     let open: number;
     try {
@@ -411,7 +413,7 @@ export class Master {
   /** Salt's check_max_open_files: warns while there is still time to raise the limit. */
   private checkOpenFiles(): void {
     try {
-      checkMaxOpenFiles(this.keys.acceptedIds().length, this.maxOpenFiles, this.log);
+      checkMaxOpenFiles(this.keys.acceptedIds().length, this.maxOpenFiles, this.log, this.fdLimit);
     } catch (err) {
       this.log.debug(`Could not check the open files limit: ${(err as Error).message}`);
     }
