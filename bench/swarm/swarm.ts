@@ -302,7 +302,9 @@ export async function runSwarm(args: SwarmArgs): Promise<SwarmResult> {
   let masterLog = '';
   const hostList: Host[] = [];
   let lc: LocalClient | null = null;
-  const cleanup = async (): Promise<void> => {
+  let cleaning: Promise<void> | null = null;
+  const cleanup = (): Promise<void> => (cleaning ??= stopAll());
+  const stopAll = async (): Promise<void> => {
     await Promise.all(
       hostList.map(async (h) => {
         h.send({ type: 'stop' });
@@ -316,6 +318,15 @@ export async function runSwarm(args: SwarmArgs): Promise<SwarmResult> {
     if (!args.keep) rmSync(root, { recursive: true, force: true });
     else log(`kept ${root}`);
   };
+
+  // Interrupted (Ctrl-C, e.g. during --hold): stop the master and the hosts and remove the
+  // root as a finished run does, instead of leaving an orphaned master behind.
+  const interrupted = (signal: NodeJS.Signals): void => {
+    log(`${signal}: stopping the master and the swarm`);
+    void cleanup().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
+  process.on('SIGINT', interrupted);
+  process.on('SIGTERM', interrupted);
 
   try {
     // SWARM_MASTER_NODE_FLAGS: extra node flags for the master (e.g. --cpu-prof when profiling).
@@ -559,6 +570,8 @@ export async function runSwarm(args: SwarmArgs): Promise<SwarmResult> {
     throw err;
   } finally {
     await cleanup();
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
   }
 }
 

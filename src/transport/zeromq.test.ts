@@ -161,3 +161,22 @@ test('SendQueue sends again after EINTR and keeps the order of messages', async 
   await Promise.all([q.send(Buffer.from('a')), q.send(Buffer.from('b'))]);
   assert.deepEqual(sent, ['a', 'b']);
 });
+
+test('PubServer writes publishes on an I/O thread of its own, not the one the request socket shares', async () => {
+  const { readdirSync, readFileSync } = await import('node:fs');
+  const ioThreads = (): number =>
+    readdirSync('/proc/self/task').filter((t) => readFileSync(`/proc/self/task/${t}/comm`, 'utf8').trim().startsWith('ZMQbg/IO/')).length;
+  const req = new ReqServer();
+  await req.bind('127.0.0.1', await port());
+  const before = ioThreads();
+  assert.ok(before >= 1, 'the request socket runs on the default context I/O thread');
+  const pub = new PubServer();
+  try {
+    await pub.bind('127.0.0.1', 0);
+    assert.match(pub.endpoint, /^tcp:\/\/127\.0\.0\.1:\d+$/);
+    assert.equal(ioThreads(), before + 1, 'a second libzmq I/O thread serves the publisher');
+  } finally {
+    pub.close();
+    req.close();
+  }
+});

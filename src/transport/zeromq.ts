@@ -196,6 +196,10 @@ export class PubServer {
 
   constructor(opts: PubServerOptions = {}) {
     this.pub = new zmq.Publisher({
+      // Its own libzmq context, hence its own I/O thread (Salt also gives its publisher a
+      // separate context): writing one publish to 10,000 connections keeps an I/O thread busy
+      // ~150 ms, and the request socket's replies and incoming returns must not queue behind it.
+      context: new zmq.Context({ ioThreads: 1 }),
       // noDrop makes a send fail with EAGAIN when any subscriber is at its HWM (sendTimeout 0:
       // at once), which is how the drop is detected; see publish().
       noDrop: true,
@@ -215,6 +219,11 @@ export class PubServer {
 
   async bind(host: string, port: number): Promise<void> {
     await this.pub.bind(tcpUri(host, port));
+  }
+
+  /** The bound address, e.g. `tcp://127.0.0.1:4505` (the real port when bound to port 0). */
+  get endpoint(): string {
+    return this.pub.lastEndpoint ?? '';
   }
 
   /**

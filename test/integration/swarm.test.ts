@@ -5,9 +5,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { runSwarm } from '../../bench/swarm/swarm.js';
 
 test('a swarm of 50 minions signs in with auto_accept and answers every test.ping, 0 lost', { timeout: 90_000 }, async () => {
@@ -24,3 +26,39 @@ test('a swarm of 50 minions signs in with auto_accept and answers every test.pin
     rmSync(keyDir, { recursive: true, force: true });
   }
 });
+
+test('an interrupted swarm (Ctrl-C while holding) stops its master and removes its root', { timeout: 90_000 }, async () => {
+  const keyDir = mkdtempSync(join(tmpdir(), 'salt-ts-swarm-keys-'));
+  const swarm = spawn(process.execPath, [fileURLToPath(new URL('../../bench/swarm/swarm.js', import.meta.url)), '--minions', '3', '--storm', '3', '--hosts', '1', '--rounds', '1', '--skip-load', '--hold', '120', '--keys-dir', keyDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    let stderr = '';
+    const masterDir = await new Promise<string>((resolve, reject) => {
+      swarm.stderr!.on('data', (d: Buffer) => {
+        stderr += d;
+        const m = /holding \d+ s: try\s+bin\/salt -c (\S+)/.exec(stderr);
+        if (m) resolve(m[1]!);
+      });
+      swarm.once('exit', (code) => reject(new Error(`swarm exited ${code} before holding:\n${stderr}`)));
+    });
+    const root = join(masterDir, '..', '..', '..');
+    const masterPid = Number(readFileSync(join(root, 'master', 'var', 'run', 'salt-master.pid'), 'utf8'));
+    assert.ok(masterPid > 0 && alive(masterPid), 'the master runs while the swarm holds');
+    const exited = new Promise<number | null>((resolve) => swarm.once('exit', (code) => resolve(code)));
+    swarm.kill('SIGINT');
+    assert.equal(await exited, 130);
+    assert.equal(alive(masterPid), false, 'the master was stopped');
+    assert.equal(existsSync(root), false, `${root} was removed`);
+  } finally {
+    swarm.kill('SIGKILL');
+    rmSync(keyDir, { recursive: true, force: true });
+  }
+});
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
