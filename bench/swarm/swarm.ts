@@ -5,7 +5,7 @@
  * 100 concurrent jobs, the master's memory, CPU and job cache use; tears everything down and
  * prints one JSON object as its last line.
  *
- *   npm run swarm -- --minions N [--rounds R] [--storm S] [--hosts H] [--skip-load] [--keep] [--hold S] [--master-config JSON]
+ *   npm run swarm -- --minions N [--rounds R] [--storm S] [--hosts H] [--skip-load] [--keep] [--hold S] [--master-config JSON] [--minion-config JSON]
  *
  * Keys: minion n uses cached 2048-bit key n (bench/swarm/keys.ts); missing keys are generated
  * first (about 0.3 s of one core each). The first S minions (default min(N, 1000)) are new to the
@@ -62,6 +62,8 @@ export interface SwarmArgs {
   hold?: number;
   /** Extra master options (JSON), e.g. `{"zmq_backlog": 4096}`. */
   masterConfig?: Record<string, unknown>;
+  /** Extra options for every minion (JSON), e.g. `{"zmq_filtering": true}`. */
+  minionConfig?: Record<string, unknown>;
   /** Key cache directory (default: keys.ts defaultKeyDir). */
   keyDir?: string;
 }
@@ -93,6 +95,7 @@ function parseArgs(argv: string[]): SwarmArgs {
     hold: num('hold', 0),
     keyDir: argv.includes('--keys-dir') ? argv[argv.indexOf('--keys-dir') + 1] : undefined,
     masterConfig: argv.includes('--master-config') ? (JSON.parse(argv[argv.indexOf('--master-config') + 1]!) as Record<string, unknown>) : undefined,
+    minionConfig: argv.includes('--minion-config') ? (JSON.parse(argv[argv.indexOf('--minion-config') + 1]!) as Record<string, unknown>) : undefined,
   };
 }
 
@@ -295,7 +298,7 @@ export async function runSwarm(args: SwarmArgs): Promise<SwarmResult> {
   }
   const swarmDir = join(root, 'swarm', 'etc', 'salt');
   mkdirSync(swarmDir, { recursive: true });
-  writeYaml(join(swarmDir, 'minion'), { root_dir: join(root, 'swarm'), master: '127.0.0.1', master_port: ports.ret });
+  writeYaml(join(swarmDir, 'minion'), { ...args.minionConfig, root_dir: join(root, 'swarm'), master: '127.0.0.1', master_port: ports.ret });
   const base = loadMinionConfig({ configFile: join(swarmDir, 'minion'), minionId: 'swarm-base' } as never) as unknown as Record<string, unknown>;
 
   let master: ChildProcess | null = null;

@@ -180,3 +180,33 @@ test('PubServer writes publishes on an I/O thread of its own, not the one the re
     req.close();
   }
 });
+
+test('PubServer with topics sends [topic, frame] to the subscribers of each topic only', async () => {
+  const pub = new PubServer();
+  await pub.bind('127.0.0.1', 0);
+  const subscriber = (...topics: string[]) => {
+    const sub = new zmq.Subscriber();
+    sub.subscribe(...topics);
+    sub.connect(pub.endpoint);
+    const got: string[][] = [];
+    void (async () => {
+      for await (const frames of sub) got.push(frames.map((f) => f.toString()));
+    })().catch(() => undefined);
+    return { sub, got };
+  };
+  const a = subscriber('topic-a');
+  const b = subscriber('topic-b');
+  const all = subscriber();
+  try {
+    await sleep(300);
+    await pub.publish(Buffer.from('for a'), ['topic-a']);
+    await pub.publish(Buffer.from('for everyone'));
+    await sleep(300);
+    assert.deepEqual(a.got, [['topic-a', 'for a']]);
+    assert.deepEqual(b.got, []);
+    assert.deepEqual(all.got, [['topic-a', 'for a'], ['for everyone']]);
+  } finally {
+    for (const s of [a, b, all]) s.sub.close();
+    pub.close();
+  }
+});

@@ -214,7 +214,7 @@ export class PubServer {
       ...keepaliveOptions(opts),
     });
     setBatchSizes(this.pub, MASTER_BATCH_BYTES);
-    this.queue = new SendQueue({ send: (frame: Buffer) => this.sendCounted(frame) } as never);
+    this.queue = new SendQueue({ send: (frame: Buffer | Buffer[]) => this.sendCounted(frame) } as never);
   }
 
   async bind(host: string, port: number): Promise<void> {
@@ -229,12 +229,15 @@ export class PubServer {
   /**
    * Publishes one frame to every subscriber, in order. A subscriber at its high-water mark misses
    * it (as in Salt: one slow minion must not stall the others) and the drop is counted in `hwmDrops`.
+   * With `topics` (Salt's `zmq_filtering`) it sends one two-frame copy `[topic, frame]` per
+   * topic instead, which libzmq delivers only to the subscribers of that topic.
    */
-  publish(frame: Buffer): Promise<void> {
-    return this.queue.send(frame);
+  async publish(frame: Buffer, topics?: readonly string[]): Promise<void> {
+    if (topics === undefined) return this.queue.send(frame);
+    await Promise.all(topics.map((topic) => this.queue.send([Buffer.from(topic, 'latin1'), frame])));
   }
 
-  private async sendCounted(frame: Buffer): Promise<void> {
+  private async sendCounted(frame: Buffer | Buffer[]): Promise<void> {
     try {
       await sendRetrying(this.pub, frame);
     } catch (err) {
@@ -382,6 +385,11 @@ export interface SubClientOptions extends TcpOptions {
   reconRandomize?: boolean;
   identity?: string;
   ipv6?: boolean;
+  /**
+   * Topics to subscribe to (Salt's `zmq_filtering`: `broadcast` and the SHA-1 hex of the
+   * minion id). Default: everything.
+   */
+  topics?: readonly string[];
 }
 
 export class SubClient {
@@ -398,7 +406,8 @@ export class SubClient {
       ipv6: opts.ipv6 === true || uri.includes('['),
       ...keepaliveOptions(opts),
     }));
-    retryingSync(() => this.sub.subscribe());
+    const topics = opts.topics ?? [];
+    retryingSync(() => this.sub.subscribe(...topics));
   }
 
   connect(): void {

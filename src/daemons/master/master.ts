@@ -21,6 +21,7 @@ import type { Logger } from '../../log/logger.js';
 import type { MasterAction, PublishRequest } from './messages.js';
 import { checkMaxOpenFiles, raiseOpenFilesLimit, type OpenFilesLimit } from './open_files.js';
 import { WorkerPool } from './worker_pool.js';
+import { publishTopics } from './publish_topics.js';
 import { EventReturnQueue, MasterJobStore } from '../../returners/index.js';
 
 type Opts = Record<string, unknown>;
@@ -286,16 +287,19 @@ export class Master {
     if (this.opts.master_id) pubLoad.master_id = this.opts.master_id;
     for (const k of FORWARDED_KWARGS) if (kwargs[k] !== undefined) pubLoad[k] = kwargs[k];
     if (load.to !== undefined) pubLoad.to = load.to;
-    await this.sendPublish(pubLoad);
+    await this.sendPublish(pubLoad, publishTopics(this.opts, load.tgt, tgtType, minions));
     return { enc: 'clear', load: { jid, minions, missing } };
   }
 
-  /** Encrypts, signs and sends a publish; serials must reach the wire in order, so sends are chained. */
-  sendPublish(load: Load): Promise<void> {
+  /**
+   * Encrypts, signs and sends a publish; serials must reach the wire in order, so sends are chained.
+   * @param topics `zmq_filtering` topics (see publishTopics); none: one frame to every minion.
+   */
+  sendPublish(load: Load, topics?: readonly string[]): Promise<void> {
     const next = this.publishChain.then(async () => {
       this.serial += 1;
       const frame = await this.pool.wrapPublish({ ...load, serial: this.serial });
-      await this.pub.publish(frame);
+      await this.pub.publish(frame, topics);
     });
     this.publishChain = next.catch((err: Error) => this.log.error(`Publish failed: ${err.message}`));
     return next;

@@ -9,6 +9,7 @@ import { Crypticle } from '../../protocol/crypticle.js';
 import { decodeWire } from '../../protocol/payload.js';
 import { oaepDecrypt, verify } from '../../protocol/rsa.js';
 import { ReqClient, SubClient, tcpUri } from '../../transport/zeromq.js';
+import { BROADCAST_TOPIC, minionTopic } from '../../protocol/pub_topics.js';
 import { minionMatches } from '../../targeting/index.js';
 import { Loader, runFunction } from '../../loader/index.js';
 import { loadGrains } from '../../grains/index.js';
@@ -197,6 +198,8 @@ export class Minion {
       reconMax: Number(this.opts.recon_max ?? 10000),
       reconRandomize: this.opts.recon_randomize !== false,
       identity: this.id,
+      // zmq_filtering: only publishes for everyone or for this minion reach it (Salt's topics).
+      topics: this.opts.zmq_filtering === true ? [BROADCAST_TOPIC, minionTopic(this.id)] : undefined,
     });
     this.sub.connect();
     // `_file_recv` (cp.push) must carry the minion token, as a real minion's does.

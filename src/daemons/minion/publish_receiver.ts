@@ -5,7 +5,8 @@
  * dropped) and drops jids already seen.
  */
 import { isMap, asBuffer } from '../../protocol/values.js';
-import { createHash, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { BROADCAST_TOPIC, minionTopic } from '../../protocol/pub_topics.js';
 import { Crypticle } from '../../protocol/crypticle.js';
 import { decodeWire } from '../../protocol/payload.js';
 import { verify } from '../../protocol/rsa.js';
@@ -37,7 +38,7 @@ export class PublishReceiver {
   readonly drops: Partial<Record<DropReason, number>> = {};
 
   constructor(private readonly opts: PublishReceiverOptions) {
-    this.topic = createHash('sha1').update(opts.id).digest('hex');
+    this.topic = minionTopic(opts.id);
   }
 
   private drop(reason: DropReason): null {
@@ -59,7 +60,7 @@ export class PublishReceiver {
   async receive(frames: Buffer[]): Promise<Load | null> {
     let frame: Buffer;
     if (frames.length === 1) frame = frames[0];
-    else if (frames.length === 2 && ['broadcast', this.topic].includes(frames[0].toString('latin1'))) frame = frames[1];
+    else if (frames.length === 2 && [BROADCAST_TOPIC, this.topic].includes(frames[0].toString('latin1'))) frame = frames[1];
     else return this.drop('topic');
     let env: unknown;
     try {
