@@ -145,6 +145,11 @@ export class TestCluster {
     await stopProcess(p, signal);
   }
 
+  /** The master's process id (null before start and after stop). */
+  get masterPid(): number | null {
+    return this.masterProc?.pid ?? null;
+  }
+
   /** Runs a client program against this master's config dir. */
   cli(prog: string, args: string[], opts: { input?: string; timeoutMs?: number } = {}): Promise<RunResult> {
     return run(prog, ['-c', this.masterConfigDir, ...args], opts);

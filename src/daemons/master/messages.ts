@@ -5,6 +5,8 @@
  * shared by the whole master (the event bus, the publisher, the minion registry, session keys that
  * every worker must know) comes back to the main thread as an action.
  */
+import type { MessagePort } from 'node:worker_threads';
+
 export type MasterAction =
   /** Fire an event on the master bus. */
   | { type: 'fire'; tag: string; data: Record<string, unknown> }
@@ -60,4 +62,6 @@ export interface WorkerInit {
   accessKeys: Record<string, string>;
   sessions: Record<string, string>;
   logLevel: string;
+  /** This worker's channel to the job-cache writer thread (transferred, one per worker). */
+  writerPort: MessagePort;
 }

@@ -23,7 +23,6 @@ import { validMinionId } from '../../jobs/minion_id.js';
 import type { Logger } from '../../log/logger.js';
 import type { MasterAction, WorkerInit, WorkerResult } from './messages.js';
 import { handleMinionEvent } from './minion_events.js';
-import type { DeferredReturns } from './deferred_returns.js';
 import { handleFileServerCommand } from '../../fileserver/index.js';
 import { compilePillar } from '../../pillar/index.js';
 import { handleMineCommand } from '../../mine/index.js';
@@ -51,7 +50,8 @@ export interface RequestHandlerDeps {
   store: MasterJobStore;
   log: Logger;
   /** When set, returns of master-published jobs are stored through it, after their event and reply. */
-  deferredReturns?: DeferredReturns;
+  /** Takes returns to write after the reply (the job-cache writer thread); none: written before. */
+  returnWriter?: { add(load: Load): Promise<void> };
 }
 
 export class RequestHandler {
@@ -407,8 +407,8 @@ export class RequestHandler {
   private async minionReturn(load: Load, actions: MasterAction[]): Promise<boolean> {
     if (!('return' in load) || typeof load.jid !== 'string' || !validMinionId(load.id)) return false;
     let jid = load.jid;
-    if (jid !== 'nocache' && jid !== 'req' && this.deps.deferredReturns) {
-      await this.deps.deferredReturns.add(load);
+    if (jid !== 'nocache' && jid !== 'req' && this.deps.returnWriter) {
+      await this.deps.returnWriter.add(load);
     } else if (jid !== 'nocache') {
       try {
         // A minion-started job (scheduler: jid "req") gets its jid from the job cache; the store

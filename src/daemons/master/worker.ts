@@ -10,7 +10,7 @@ import type { Logger } from '../../log/logger.js';
 import type { FromWorker, MasterAction, ToWorker, WorkerInit } from './messages.js';
 import { PyFloat } from '../../protocol/pytypes.js';
 import { RequestHandler } from './request_handler.js';
-import { DeferredReturns } from './deferred_returns.js';
+import { JobCacheWriterClient } from './job_cache_writer_client.js';
 import { DEFAULT_MAX_EVENT_SIZE, packStampedEvent } from '../../events/trim.js';
 
 if (!parentPort) throw new Error('worker.ts must run as a worker thread');
@@ -45,11 +45,9 @@ const jobs = new LocalJobCache({
   blockingReturns: true,
 });
 const store = new MasterJobStore(opts, { log, localCache: jobs });
-const deferredReturns = new DeferredReturns({
-  store: (load) => store.storeReturn(load),
-  onError: (load, err) => log.error(`Could not store the return of ${String(load.id)} for ${String(load.jid)}: ${err.message}`),
-});
-const handler = new RequestHandler(init, { keys, jobs, store, log, deferredReturns });
+// Returns are written by the job-cache writer thread, at low priority, after their reply.
+const returnWriter = new JobCacheWriterClient(init.writerPort, (load) => store.storeReturn(load));
+const handler = new RequestHandler(init, { keys, jobs, store, log, returnWriter });
 
 /**
  * Actions cross the thread boundary by structured clone, which drops classes: a PyFloat would
@@ -119,7 +117,7 @@ port.on('message', (msg: ToWorker) => {
       handler.keysChanged();
       break;
     case 'drain':
-      deferredReturns.flush().then(() => post({ type: 'drained', seq: msg.seq }));
+      returnWriter.flush().then(() => post({ type: 'drained', seq: msg.seq }));
       break;
   }
 });

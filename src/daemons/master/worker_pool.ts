@@ -1,8 +1,9 @@
 /**
  * A pool of request worker threads (`worker_threads` option, default 5). Requests go to the
- * least busy worker; a worker that dies is replaced and its pending requests fail.
+ * least busy worker; a worker that dies is replaced and its pending requests fail. The pool also
+ * runs the job-cache writer thread (job_cache_writer.ts), to which each worker gets a channel.
  */
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker } from 'node:worker_threads';
 import type { Logger } from '../../log/logger.js';
 import type { FromWorker, ToWorker, WorkerInit, WorkerResult } from './messages.js';
 
@@ -28,16 +29,39 @@ export class WorkerPool {
 
   constructor(
     private readonly size: number,
-    private init: WorkerInit,
+    private init: Omit<WorkerInit, 'writerPort'>,
     private readonly log: Logger,
   ) {}
 
+  private writer!: Worker;
+
   async start(): Promise<void> {
+    await this.startWriter();
     await Promise.all(Array.from({ length: this.size }, (_, i) => this.spawn(i)));
   }
 
+  private startWriter(): Promise<void> {
+    this.writer = new Worker(new URL('./job_cache_writer.js', import.meta.url), { workerData: { opts: this.init.opts } });
+    return new Promise((resolve, reject) => {
+      this.writer.on('message', (msg: FromWorker) => {
+        if (msg.type === 'ready') resolve();
+        else if (msg.type === 'log') this.log[msg.level](msg.msg);
+      });
+      this.writer.on('error', (err) => {
+        this.log.error(`The job-cache writer failed: ${err.stack ?? err.message}`);
+        reject(err);
+      });
+      // Workers notice (their channel closes) and write returns themselves from then on.
+      this.writer.on('exit', (code) => {
+        if (!this.closing) this.log.error(`The job-cache writer exited with code ${code}; request workers now write returns themselves`);
+      });
+    });
+  }
+
   private spawn(index: number): Promise<void> {
-    const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: this.init });
+    const { port1, port2 } = new MessageChannel();
+    this.writer.postMessage({ type: 'port', port: port2 }, [port2]);
+    const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: { ...this.init, writerPort: port1 }, transferList: [port1] });
     const slot: Slot = { worker, busy: 0, pending: new Map() };
     this.slots[index] = slot;
     return new Promise((resolve, reject) => {
@@ -128,7 +152,7 @@ export class WorkerPool {
     return this.slots.reduce((n, s) => n + s.busy, 0);
   }
 
-  /** Stops the workers once they have written what they deferred (waiting at most `drainMs`). */
+  /** Stops the workers once the returns they handed to the writer are written (waiting at most `drainMs`). */
   async close(drainMs = 10_000): Promise<void> {
     this.closing = true;
     const drained = Promise.all(
@@ -146,5 +170,6 @@ export class WorkerPool {
     if ((await Promise.race([drained, late])) === 'late') this.log.warn(`Request workers did not finish their job-cache writes within ${drainMs} ms`);
     clearTimeout(timer);
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    await this.writer.terminate();
   }
 }
