@@ -12,12 +12,10 @@
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { LocalJobCache } from '../../jobs/local_cache.js';
-import { MasterJobStore } from '../../returners/index.js';
 import { decodeWire } from '../../protocol/payload.js';
-import type { Logger } from '../../log/logger.js';
 import type { FromWorker } from './messages.js';
 import type { StoreMessage, StoredMessage } from './job_cache_writer_client.js';
+import { openJobStore, threadLogger } from './thread_support.js';
 
 /** The writer thread's nice value (normal threads: 0). */
 export const WRITER_NICE = 10;
@@ -30,15 +28,7 @@ const parent = parentPort;
 const opts = (workerData as { opts: Record<string, unknown> }).opts;
 
 const post = (msg: FromWorker): void => parent.postMessage(msg);
-const log: Logger = {
-  trace() {},
-  debug: (msg) => post({ type: 'log', level: 'debug', msg }),
-  info: (msg) => post({ type: 'log', level: 'info', msg }),
-  warn: (msg) => post({ type: 'log', level: 'warn', msg }),
-  error: (msg) => post({ type: 'log', level: 'error', msg }),
-  critical: (msg) => post({ type: 'log', level: 'error', msg }),
-  child: () => log,
-};
+const log = threadLogger(post);
 
 try {
   // Linux nice values are per thread: /proc/thread-self names this thread's id.
@@ -48,16 +38,7 @@ try {
   log.debug(`The job-cache writer keeps its CPU priority: ${(err as Error).message}`);
 }
 
-const jobs = new LocalJobCache({
-  cachedir: String(opts.cachedir),
-  hashType: String(opts.hash_type ?? 'sha256'),
-  keepJobsSeconds: Number(opts.keep_jobs_seconds ?? 86400),
-  // Atomic (temp file + rename) without fsync, like Salt's local_cache.
-  fsync: false,
-  // Its own thread: blocking calls cost a third less CPU than the thread-pool round trip.
-  blockingReturns: true,
-});
-const store = new MasterJobStore(opts, { log, localCache: jobs });
+const { store } = openJobStore(opts, log);
 
 const queue: Array<{ from: MessagePort; body: Uint8Array } | undefined> = [];
 let head = 0;

@@ -4,13 +4,11 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { KeyStore } from '../../pki/keystore.js';
-import { LocalJobCache } from '../../jobs/local_cache.js';
-import { MasterJobStore } from '../../returners/index.js';
-import type { Logger } from '../../log/logger.js';
 import type { FromWorker, MasterAction, ToWorker, WorkerInit } from './messages.js';
 import { PyFloat } from '../../protocol/pytypes.js';
 import { RequestHandler } from './request_handler.js';
 import { JobCacheWriterClient } from './job_cache_writer_client.js';
+import { openJobStore, threadLogger } from './thread_support.js';
 import { DEFAULT_MAX_EVENT_SIZE, packStampedEvent } from '../../events/trim.js';
 
 if (!parentPort) throw new Error('worker.ts must run as a worker thread');
@@ -21,32 +19,15 @@ function post(msg: FromWorker, transfer: ArrayBuffer[] = []): void {
   port.postMessage(msg, transfer);
 }
 
-/** Worker logs travel to the main thread, which owns the log file. */
-const log: Logger = {
-  trace() {},
-  debug: (msg) => post({ type: 'log', level: 'debug', msg }),
-  info: (msg) => post({ type: 'log', level: 'info', msg }),
-  warn: (msg) => post({ type: 'log', level: 'warn', msg }),
-  error: (msg) => post({ type: 'log', level: 'error', msg }),
-  critical: (msg) => post({ type: 'log', level: 'error', msg }),
-  child: () => log,
-};
+const log = threadLogger(post);
 
 const opts = init.opts;
 const keys = new KeyStore({ pkiDir: String(opts.pki_dir), cachedir: String(opts.cachedir), hashType: String(opts.hash_type ?? 'sha256') });
-const jobs = new LocalJobCache({
-  cachedir: String(opts.cachedir),
-  hashType: String(opts.hash_type ?? 'sha256'),
-  keepJobsSeconds: Number(opts.keep_jobs_seconds ?? 86400),
-  // Returns are written atomically (temp file + rename) but not fsynced, like Salt's local_cache:
-  // an fsync per return caps a master at a few hundred returns per second.
-  fsync: false,
-  // This is a worker thread, not the main loop: blocking writes cost a third of the CPU.
-  blockingReturns: true,
-});
-const store = new MasterJobStore(opts, { log, localCache: jobs });
+const { jobs, store } = openJobStore(opts, log);
 // Returns are written by the job-cache writer thread, at low priority, after their reply.
-const returnWriter = new JobCacheWriterClient(init.writerPort, (load) => store.storeReturn(load));
+const returnWriter = new JobCacheWriterClient(init.writerPort, (load) =>
+  store.storeReturn(load).catch((err: Error) => log.error(`Could not store the return of ${String(load.id)} for ${String(load.jid)}: ${err.message}`)),
+);
 const handler = new RequestHandler(init, { keys, jobs, store, log, returnWriter });
 
 /**
