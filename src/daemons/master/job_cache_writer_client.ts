@@ -22,6 +22,13 @@ export interface StoredMessage {
   stored: number;
 }
 
+/**
+ * Unwritten returns one worker may leave with the writer. Small enough that a crash loses
+ * little and a stopping master writes the rest in a few seconds; large enough to hold a
+ * 10,000-minion round's returns (spread over the workers) while the writer catches up.
+ */
+export const MAX_UNWRITTEN = 5_000;
+
 export class JobCacheWriterClient {
   private inFlight = 0;
   private writerGone = false;
@@ -30,7 +37,7 @@ export class JobCacheWriterClient {
   constructor(
     private readonly port: MessagePort,
     private readonly fallback: (load: Load) => Promise<unknown>,
-    private readonly maxInFlight = 20_000,
+    private readonly maxInFlight = MAX_UNWRITTEN,
   ) {
     port.on('message', (msg: StoredMessage) => this.acknowledged(msg.stored));
     port.on('close', () => {

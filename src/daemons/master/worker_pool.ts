@@ -153,7 +153,7 @@ export class WorkerPool {
   }
 
   /** Stops the workers once the returns they handed to the writer are written (waiting at most `drainMs`). */
-  async close(drainMs = 10_000): Promise<void> {
+  async close(drainMs = 30_000): Promise<void> {
     this.closing = true;
     const drained = Promise.all(
       this.slots.map(
