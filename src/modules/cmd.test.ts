@@ -6,6 +6,7 @@ import { after, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Loader } from '../loader/loader.js';
 import { runFunction } from '../loader/run.js';
+import { processAlive } from '../../test/support/processes.js';
 
 const loader = new Loader({ opts: { id: 'm1' } });
 /** As published from the CLI: a jid, so python_shell defaults to True. */
@@ -15,16 +16,6 @@ const cli = (fun: string, arg: unknown[]) => runFunction(loader, fun, arg, { ...
 const direct = (fun: string, arg: unknown[]) => runFunction(loader, fun, arg);
 const scratch = mkdtempSync(join(tmpdir(), 'salt-ts-cmd-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
-
-/** True while the process exists and is not a zombie (an unreaped zombie has already died). */
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
 
 test('cmd.run returns stdout with stderr merged, right-stripped, and the exit code becomes the job retcode', async () => {
   const r = await cli('cmd.run', ['echo out; echo err >&2; exit 3']);
@@ -98,7 +89,7 @@ test('a timeout kills the whole process group and returns Salt\'s timeout text',
   assert.equal(r.retcode, 0, 'Salt does not set the job retcode for a timed-out cmd.run');
   const child = Number(readFileSync(pidFile, 'utf8'));
   await sleep(100);
-  assert.equal(alive(child), false, 'the background grandchild was killed too');
+  assert.equal(processAlive(child), false, 'the background grandchild was killed too');
   const all = (await direct('cmd.run_all', ['sleep 5', 'timeout=1'])).return as Record<string, unknown>;
   assert.equal(all.stdout, "['sleep', '5'] : Timed out after 1 seconds");
   assert.equal(all.retcode, 1);
@@ -113,7 +104,7 @@ test('aborting the job kills the command', async () => {
   const r = await pending;
   assert.equal(r.retcode, 1);
   await sleep(100);
-  assert.equal(alive(Number(readFileSync(pidFile, 'utf8'))), false);
+  assert.equal(processAlive(Number(readFileSync(pidFile, 'utf8'))), false);
 });
 
 test('runas runs the command as another user with that user\'s environment', { skip: process.getuid?.() !== 0 && 'needs root' }, async () => {
@@ -150,7 +141,7 @@ test('cmd.run_bg and bg=True start the command without waiting', async () => {
   const pid = (r.return as { pid: number }).pid;
   assert.ok(Date.now() - t0 < 1500);
   assert.equal(r.retcode, 0);
-  assert.equal(alive(pid), true);
+  assert.equal(processAlive(pid), true);
   process.kill(-pid, 'SIGKILL');
   assert.deepEqual(await cli('cmd.run', ['sleep 2', 'bg=True']), { return: '', retcode: 0, success: true });
 });

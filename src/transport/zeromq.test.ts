@@ -5,6 +5,14 @@ import { PubServer, receiveRetrying, ReqClient, ReqServer, sendRetrying } from '
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** A raw ZeroMQ subscriber to `topics` (all when none) connected to `endpoint`. */
+function subscriber(endpoint: string, topics: string[] = [], options: zmq.SocketOptions<zmq.Subscriber> = {}): zmq.Subscriber {
+  const sub = new zmq.Subscriber(options);
+  sub.subscribe(...topics);
+  sub.connect(endpoint);
+  return sub;
+}
+
 async function port(): Promise<number> {
   const { createServer } = await import('node:net');
   return new Promise((resolve) => {
@@ -19,9 +27,7 @@ test('PubServer counts publishes dropped for a subscriber at its high-water mark
   const p = await port();
   const pub = new PubServer({ hwm: 1 });
   await pub.bind('127.0.0.1', p);
-  const sub = new zmq.Subscriber({ receiveHighWaterMark: 1 });
-  sub.subscribe();
-  sub.connect(`tcp://127.0.0.1:${p}`);
+  const sub = subscriber(`tcp://127.0.0.1:${p}`, [], { receiveHighWaterMark: 1 });
   try {
     await sleep(300);
     // The subscriber never reads: once the kernel buffers are full, frames hit the HWM.
@@ -38,9 +44,7 @@ test('PubServer delivers to a reading subscriber without counting drops', async 
   const p = await port();
   const pub = new PubServer({});
   await pub.bind('127.0.0.1', p);
-  const sub = new zmq.Subscriber();
-  sub.subscribe();
-  sub.connect(`tcp://127.0.0.1:${p}`);
+  const sub = subscriber(`tcp://127.0.0.1:${p}`);
   try {
     await sleep(300);
     await pub.publish(Buffer.from('hello'));
@@ -99,9 +103,7 @@ test('the master sockets carry messages far larger than their 1 KiB batch buffer
   const client = new ReqClient(`tcp://127.0.0.1:${rp}`);
   const pub = new PubServer({});
   await pub.bind('127.0.0.1', pp);
-  const sub = new zmq.Subscriber();
-  sub.subscribe();
-  sub.connect(`tcp://127.0.0.1:${pp}`);
+  const sub = subscriber(`tcp://127.0.0.1:${pp}`);
   try {
     const big = Buffer.alloc(3 * 1024 * 1024 + 7);
     for (let i = 0; i < big.length; i++) big[i] = (i * 31) & 0xff;
@@ -184,19 +186,17 @@ test('PubServer writes publishes on an I/O thread of its own, not the one the re
 test('PubServer with topics sends [topic, frame] to the subscribers of each topic only', async () => {
   const pub = new PubServer();
   await pub.bind('127.0.0.1', 0);
-  const subscriber = (...topics: string[]) => {
-    const sub = new zmq.Subscriber();
-    sub.subscribe(...topics);
-    sub.connect(pub.endpoint);
+  const recording = (...topics: string[]) => {
+    const sub = subscriber(pub.endpoint, topics);
     const got: string[][] = [];
     void (async () => {
       for await (const frames of sub) got.push(frames.map((f) => f.toString()));
     })().catch(() => undefined);
     return { sub, got };
   };
-  const a = subscriber('topic-a');
-  const b = subscriber('topic-b');
-  const all = subscriber();
+  const a = recording('topic-a');
+  const b = recording('topic-b');
+  const all = recording();
   try {
     await sleep(300);
     await pub.publish(Buffer.from('for a'), ['topic-a']);

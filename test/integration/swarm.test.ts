@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runSwarm } from '../../bench/swarm/swarm.js';
+import { processAlive } from '../support/processes.js';
 
 test('a swarm of 50 minions signs in with auto_accept and answers every test.ping, 0 lost', { timeout: 90_000 }, async () => {
   const keyDir = mkdtempSync(join(tmpdir(), 'salt-ts-swarm-keys-'));
@@ -42,23 +43,14 @@ test('an interrupted swarm (Ctrl-C while holding) stops its master and removes i
     });
     const root = join(masterDir, '..', '..', '..');
     const masterPid = Number(readFileSync(join(root, 'master', 'var', 'run', 'salt-master.pid'), 'utf8'));
-    assert.ok(masterPid > 0 && alive(masterPid), 'the master runs while the swarm holds');
+    assert.ok(masterPid > 0 && processAlive(masterPid), 'the master runs while the swarm holds');
     const exited = new Promise<number | null>((resolve) => swarm.once('exit', (code) => resolve(code)));
     swarm.kill('SIGINT');
     assert.equal(await exited, 130);
-    assert.equal(alive(masterPid), false, 'the master was stopped');
+    assert.equal(processAlive(masterPid), false, 'the master was stopped');
     assert.equal(existsSync(root), false, `${root} was removed`);
   } finally {
     swarm.kill('SIGKILL');
     rmSync(keyDir, { recursive: true, force: true });
   }
 });
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}

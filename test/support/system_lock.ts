@@ -6,15 +6,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { processAlive } from './processes.js';
 
 /** Waits (up to `timeoutMs`) for the named lock and returns its release function. */
 export async function acquireSystemLock(name: string, timeoutMs = 600_000): Promise<() => void> {
@@ -32,7 +24,7 @@ export async function acquireSystemLock(name: string, timeoutMs = 600_000): Prom
       } catch {
         // the owner is between mkdir and writing its pid
       }
-      if (Number.isFinite(owner) && !alive(owner)) rmSync(dir, { recursive: true, force: true });
+      if (Number.isFinite(owner) && !processAlive(owner)) rmSync(dir, { recursive: true, force: true });
       if (Date.now() > end) throw new Error(`timed out waiting for the ${name} test lock (${dir})`);
       await new Promise((r) => setTimeout(r, 200));
     }

@@ -1,16 +1,22 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MessageChannel } from 'node:worker_threads';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { decodeWire } from '../../protocol/payload.js';
 import { PyFloat } from '../../protocol/pytypes.js';
 import { JobCacheWriterClient, type StoreMessage } from './job_cache_writer_client.js';
 
 const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 20));
 
-test('returns cross to the writer packed, Python types intact, and flush waits for their acks', async () => {
+/** A channel whose far end stands for the writer thread and records the loads it receives. */
+function fakeWriter(): { port1: MessagePort; port2: MessagePort; received: Array<Record<string, unknown>> } {
   const { port1, port2 } = new MessageChannel();
-  const received: unknown[] = [];
-  port2.on('message', (m: StoreMessage) => received.push(decodeWire(Buffer.from(m.body))));
+  const received: Array<Record<string, unknown>> = [];
+  port2.on('message', (m: StoreMessage) => received.push(decodeWire(Buffer.from(m.body)) as Record<string, unknown>));
+  return { port1, port2, received };
+}
+
+test('returns cross to the writer packed, Python types intact, and flush waits for their acks', async () => {
+  const { port1, port2, received } = fakeWriter();
   const client = new JobCacheWriterClient(port1, async () => assert.fail('no fallback while the writer runs'));
   try {
     await client.add({ id: 'web-1', jid: '20261126000000000001', return: new PyFloat(1) });
@@ -20,7 +26,7 @@ test('returns cross to the writer packed, Python types intact, and flush waits f
     const flush = client.flush().then(() => (flushed = true));
     await tick();
     assert.equal(received.length, 2);
-    assert.ok((received[0] as { return: unknown }).return instanceof PyFloat, 'a float stays a float');
+    assert.ok(received[0]!.return instanceof PyFloat, 'a float stays a float');
     assert.equal(flushed, false, 'not flushed before the writer says so');
     port2.postMessage({ stored: 2 });
     await flush;
@@ -31,9 +37,7 @@ test('returns cross to the writer packed, Python types intact, and flush waits f
 });
 
 test('with maxInFlight returns unwritten, the worker writes the next one itself before replying', async () => {
-  const { port1, port2 } = new MessageChannel();
-  const sent: unknown[] = [];
-  port2.on('message', (m: StoreMessage) => sent.push((decodeWire(Buffer.from(m.body)) as { id: string }).id));
+  const { port1, port2, received } = fakeWriter();
   const direct: unknown[] = [];
   const client = new JobCacheWriterClient(port1, async (load) => direct.push(load.id), 2);
   try {
@@ -45,7 +49,7 @@ test('with maxInFlight returns unwritten, the worker writes the next one itself 
     await tick();
     await client.add({ id: 'd' });
     await tick();
-    assert.deepEqual(sent, ['a', 'b', 'd']);
+    assert.deepEqual(received.map((l) => l.id), ['a', 'b', 'd']);
     assert.equal(client.pending, 2);
   } finally {
     port1.close();
