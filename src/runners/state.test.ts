@@ -35,7 +35,7 @@ test('state.event prints matching events until count is reached, then returns No
   const watching = client.cmd('state.event', ['my/*', 'count=2'], {}, { printEvent: false });
   // Fire until the watcher is connected and has seen two matching events.
   const fire = setInterval(() => {
-    bus.fireLocal('other/tag', { skip: true });
+    bus.fireLocal('other/tag', { unmatched: true });
     bus.fireLocal('my/tag', { n: 1 });
   }, 20);
   try {

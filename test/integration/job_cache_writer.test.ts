@@ -9,9 +9,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TestCluster } from '../support/cluster.js';
 import { jidDir } from '../../src/protocol/jid.js';
-
-/** The writer thread's nice value (src/daemons/master/job_cache_writer.ts: importing it would start a writer). */
-const WRITER_NICE = 10;
+import { WRITER_NICE } from '../../src/daemons/master/job_cache_writer_client.js';
 
 const IDS = ['w1', 'w2', 'w3'];
 let cluster: TestCluster;

@@ -14,11 +14,8 @@ import { setPriority } from 'node:os';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { decodeWire } from '../../protocol/payload.js';
 import type { FromWorker } from './messages.js';
-import type { StoreMessage, StoredMessage } from './job_cache_writer_client.js';
+import { WRITER_NICE, type StoreMessage, type StoredMessage } from './job_cache_writer_client.js';
 import { openJobStore, threadLogger } from './thread_support.js';
-
-/** The writer thread's nice value (normal threads: 0). */
-export const WRITER_NICE = 10;
 
 /** Returns written between two looks at new messages (acks go out at the same time). */
 const BATCH = 64;

@@ -12,6 +12,9 @@ import { encodeWire } from '../../protocol/payload.js';
 
 type Load = Record<string, unknown>;
 
+/** The writer thread's nice value (normal threads: 0); see job_cache_writer.ts. */
+export const WRITER_NICE = 10;
+
 /** worker → writer: one return, packed with the wire codec (Python types survive the trip). */
 export interface StoreMessage {
   body: Uint8Array;
